@@ -1,0 +1,123 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { DeterminismError } from "./sim-errors.js";
+
+/**
+ * The runtime half of the determinism rule (the lint rule is the static half): while a world runs
+ * code, every call from that code to a real clock, real randomness or a real timer throws a
+ * DeterminismError naming the call, and the world fails the run even if the caller swallows it.
+ *
+ * Which code is "the world's" is decided with AsyncLocalStorage: the world runs each event inside
+ * `runInWorld`, and promise continuations inherit that context. Code that is not the world's, such
+ * as the test runner's own timers firing between two steps, sees the real functions. That is why
+ * the patch is process-wide but the check is per call.
+ */
+
+/** What the guard reports a violation to: the world that is running the offending code. */
+export interface GuardOwner {
+  onDeterminismViolation(error: DeterminismError): void;
+}
+
+// Module state is unavoidable here: the globals being patched are themselves process-wide.
+const context = new AsyncLocalStorage<GuardOwner>();
+let installs = 0;
+let restore: (() => void) | undefined;
+
+/** The real functions, captured before any patch: for the world's own loop and real adapters. */
+export const realTimers = {
+  setImmediate: globalThis.setImmediate,
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+};
+
+/** Runs `fn` as world code: guarded calls inside it, and in its continuations, throw. */
+export function runInWorld<T>(owner: GuardOwner, fn: () => T): T {
+  return context.run(owner, fn);
+}
+
+function check(call: string): void {
+  const owner = context.getStore();
+  if (owner === undefined) return;
+  const error = new DeterminismError({ call });
+  owner.onDeterminismViolation(error);
+  throw error;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any;
+
+function guarded<F extends AnyFn>(call: string, original: F): F {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    check(call);
+    return original.apply(this, args);
+  };
+  // Keep attached properties such as util.promisify.custom on timer functions.
+  for (const key of Reflect.ownKeys(original)) {
+    if (key === "length" || key === "name" || key === "prototype") continue;
+    const d = Object.getOwnPropertyDescriptor(original, key);
+    if (d) Object.defineProperty(wrapper, key, d);
+  }
+  return wrapper as unknown as F;
+}
+
+function patch<T extends object, K extends keyof T>(target: T, key: K, value: T[K], undo: (() => void)[]): void {
+  const original = target[key];
+  Object.defineProperty(target, key, { value, configurable: true, writable: true });
+  undo.push(() => Object.defineProperty(target, key, { value: original, configurable: true, writable: true }));
+}
+
+function install(): () => void {
+  const undo: (() => void)[] = [];
+  const g = globalThis as unknown as Record<string, AnyFn>;
+  for (const name of ["setTimeout", "setInterval", "setImmediate"]) {
+    patch(g, name, guarded(name, g[name]!), undo);
+  }
+  patch(Math, "random", guarded("Math.random", Math.random), undo);
+  patch(performance, "now", guarded("performance.now", performance.now.bind(performance)), undo);
+  const hrtime = process.hrtime;
+  const guardedHrtime = guarded("process.hrtime", hrtime) as typeof process.hrtime;
+  guardedHrtime.bigint = guarded("process.hrtime.bigint", hrtime.bigint);
+  patch(process, "hrtime", guardedHrtime, undo);
+  const webCrypto = globalThis.crypto;
+  patch(webCrypto, "randomUUID", guarded("crypto.randomUUID", webCrypto.randomUUID.bind(webCrypto)), undo);
+  patch(webCrypto, "getRandomValues", guarded("crypto.getRandomValues", webCrypto.getRandomValues.bind(webCrypto)), undo);
+
+  const RealDate = Date;
+  const guardedNow = guarded("Date.now", RealDate.now);
+  const DateProxy = new Proxy(RealDate, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) check("new Date()");
+      return Reflect.construct(target, args, newTarget) as object;
+    },
+    apply(target, thisArg, args) {
+      check("Date()");
+      return Reflect.apply(target, thisArg, args) as unknown;
+    },
+    get(target, prop, receiver) {
+      if (prop === "now") return guardedNow;
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  patch(globalThis as unknown as { Date: DateConstructor }, "Date", DateProxy, undo);
+  return () => {
+    for (const u of undo.reverse()) u();
+  };
+}
+
+/**
+ * Patches the globals (reference-counted: nested worlds share one patch). Returns the function that
+ * removes this holder's claim; the last one to leave restores the real globals.
+ */
+export function acquireGuard(): () => void {
+  if (installs === 0) restore = install();
+  installs++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    installs--;
+    if (installs === 0) {
+      restore?.();
+      restore = undefined;
+    }
+  };
+}

@@ -1,0 +1,57 @@
+import seedrandom from "seedrandom";
+import type { Random } from "../src/ports/random.js";
+
+/**
+ * The world's seeded randomness. One root stream per world; every consumer (a host, the network,
+ * the Consul model, the tie-break of the event queue) gets its own stream forked by a label, so
+ * adding draws in one place never shifts the numbers another place sees.
+ *
+ * Alea (from seedrandom) is used for speed: the event queue draws once per scheduled event.
+ */
+export class Prng implements Random {
+  readonly seed: string;
+  private readonly draw: () => number;
+
+  constructor(seed: string | number) {
+    this.seed = String(seed);
+    this.draw = seedrandom.alea(this.seed);
+  }
+
+  /** A new independent stream, determined only by this stream's seed and `label`. */
+  fork(label: string): Prng {
+    return new Prng(`${this.seed}/${label}`);
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    return this.draw();
+  }
+
+  /** An integer in [minIncl, maxIncl]. */
+  int(minIncl: number, maxIncl: number): number {
+    if (!(maxIncl >= minIncl)) throw new RangeError(`Prng.int: expected min <= max, got ${minIncl} > ${maxIncl}`);
+    return minIncl + Math.floor(this.draw() * (maxIncl - minIncl + 1));
+  }
+
+  /** A float in [min, max). */
+  float(min: number, max: number): number {
+    return min + this.draw() * (max - min);
+  }
+
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return this.draw() < p;
+  }
+
+  /** A 32-bit unsigned integer: used as the tie-break of equal-time events. */
+  uint32(): number {
+    return (this.draw() * 0x1_0000_0000) >>> 0;
+  }
+
+  /** A UUID-shaped id (8-4-4-4-12 hex), as Consul's session ids look. Deterministic. */
+  uuid(): string {
+    let hex = "";
+    for (let i = 0; i < 4; i++) hex += this.uint32().toString(16).padStart(8, "0");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Clock } from "../src/ports/clock.js";
+import { AbortedError } from "../src/errors.js";
+import type { Host } from "./host.js";
+import type { World } from "./world.js";
+
+/**
+ * A host's Clock in the simulator: the world's virtual time as seen through the host's drift.
+ * A sleep is an event owned by the host, so it is held while the host is paused and dropped when
+ * the host crashes, as a real process's timers would be.
+ */
+export class SimClock implements Clock {
+  constructor(
+    private readonly world: World,
+    private readonly host: Host,
+  ) {}
+
+  nowMs(): number {
+    return this.host.localMs(this.world.nowMs);
+  }
+
+  sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new AbortedError("sleepMs", signal.reason));
+        return;
+      }
+      // A drifting clock stretches or shrinks the host's timers in virtual time.
+      const delayMs = Math.max(0, ms) / this.host.clockRate;
+      const onAbort = (): void => {
+        event.cancelled = true;
+        reject(new AbortedError("sleepMs", signal?.reason));
+      };
+      const event = this.world.schedule({
+        delayMs,
+        hostId: this.host.id,
+        label: "timer",
+        run: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+}
