@@ -265,9 +265,9 @@ export class World implements GuardOwner {
         if (this.violation) throw this.violation;
         if (options.until?.()) return this.result("until", "");
         const next = this.queue.peek();
-        if (next === undefined) return this.result("quiescent", "");
-        if (options.untilMs !== undefined && next.atMs > options.untilMs) {
-          this.now = Math.max(this.now, options.untilMs);
+        if (next === undefined && options.untilMs === undefined) return this.result("quiescent", "");
+        if (next === undefined || (options.untilMs !== undefined && next.atMs > options.untilMs)) {
+          this.now = Math.max(this.now, options.untilMs ?? this.now);
           return this.result("untilMs", "");
         }
         if (next.atMs > this.horizonMs) {

@@ -1,0 +1,149 @@
+import { parseGoDuration } from "./go-duration.js";
+
+/** The decoded body of PUT /v1/session/create, before server-side validation. */
+export interface SessionCreateBody {
+  name: string;
+  node: string;
+  ttl: string;
+  behavior: string;
+  lockDelayNs: number;
+  /** undefined: the key was absent (Consul then defaults Checks to serfHealth). */
+  checks: string[] | null | undefined;
+  nodeChecks: string[] | null | undefined;
+  serviceChecks: { ID: string }[] | null | undefined;
+}
+
+/** A decode failure: Consul answers 400 `Request decode failed: <error>`. */
+export class DecodeError extends Error {}
+
+/** Consul's lockDelayMinThreshold: numbers below it are taken as seconds (§1 LockDelay quirk). */
+const lockDelayMinThreshold = 1000;
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return "array";
+  if (v === null) return "null";
+  return typeof v === "object" ? "object" : typeof v === "boolean" ? "bool" : typeof v;
+}
+
+/** Go's encoding/json error for the first bad character of a body that is not JSON. */
+function goJsonSyntaxError(body: string): string {
+  const s = body.trimStart();
+  const literals: Record<string, string> = { n: "null", t: "true", f: "false" };
+  const first = s[0] ?? "";
+  const literal = literals[first];
+  if (literal) {
+    for (let i = 1; i < literal.length; i++) {
+      if (s[i] !== literal[i]) {
+        return s[i] === undefined
+          ? "unexpected EOF"
+          : `invalid character '${s[i]}' in literal ${literal} (expecting '${literal[i]}')`;
+      }
+    }
+  }
+  return `invalid character '${first}' looking for beginning of value`;
+}
+
+/** Finds a field case-insensitively, as Go's encoding/json does (exact match first). */
+function field(raw: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
+  if (name in raw) return { present: true, value: raw[name] };
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(raw)) if (k.toLowerCase() === lower) return { present: true, value: raw[k] };
+  return { present: false, value: undefined };
+}
+
+function stringField(raw: Record<string, unknown>, name: string, fallback: string): string {
+  const { value } = field(raw, name);
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "string") {
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type string`);
+  }
+  return value;
+}
+
+function stringListField(raw: Record<string, unknown>, name: string): string[] | null | undefined {
+  const { present, value } = field(raw, name);
+  if (!present) return undefined;
+  if (value === null) return null;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type []string`);
+  }
+  return value as string[];
+}
+
+/** FixupLockDelay: strings are Go durations, numbers are ns; either below 1000 is multiplied by 1s. */
+function lockDelayField(raw: Record<string, unknown>, defaultNs: number): number {
+  const { value } = field(raw, "LockDelay");
+  let ns: number;
+  if (typeof value === "string") {
+    const parsed = parseGoDuration(value);
+    if (!parsed.ok) throw new DecodeError(parsed.error);
+    ns = parsed.ns;
+  } else if (typeof value === "number") {
+    ns = Math.trunc(value);
+  } else {
+    return defaultNs;
+  }
+  return ns < lockDelayMinThreshold ? ns * 1e9 : ns;
+}
+
+/**
+ * Decodes a session-create body as agent/session_endpoint.go does: an empty body gives the
+ * defaults (LockDelay 15s, Behavior release, serfHealth); unknown fields are ignored.
+ */
+export function decodeSessionCreateBody(body: string | undefined, defaults: { node: string }): SessionCreateBody {
+  const result: SessionCreateBody = {
+    name: "",
+    node: defaults.node,
+    ttl: "",
+    behavior: "release",
+    lockDelayNs: 15e9,
+    checks: undefined,
+    nodeChecks: undefined,
+    serviceChecks: undefined,
+  };
+  if (body === undefined || body.length === 0) return result;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    throw new DecodeError(goJsonSyntaxError(body));
+  }
+  if (raw === null) return result;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type structs.Session`);
+  }
+  const obj = raw as Record<string, unknown>;
+  result.name = stringField(obj, "Name", result.name);
+  result.node = stringField(obj, "Node", result.node);
+  result.ttl = stringField(obj, "TTL", result.ttl);
+  result.behavior = stringField(obj, "Behavior", "");
+  result.lockDelayNs = lockDelayField(obj, result.lockDelayNs);
+  result.checks = stringListField(obj, "Checks");
+  result.nodeChecks = stringListField(obj, "NodeChecks");
+  const services = field(obj, "ServiceChecks");
+  if (services.present) {
+    const v = services.value;
+    if (v !== null && !Array.isArray(v)) {
+      throw new DecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field .ServiceChecks of type []structs.ServiceCheck`);
+    }
+    result.serviceChecks = v === null ? null : (v as { ID?: unknown }[]).map((c) => ({ ID: String(c?.ID ?? "") }));
+  }
+  return result;
+}
+
+/**
+ * The checks a new session gets (fixupEmptySessionChecks + FixupChecks, §1): no Checks and no
+ * NodeChecks → serfHealth; a Checks list equal to the default is dropped when NodeChecks is given;
+ * otherwise Checks are merged into NodeChecks.
+ */
+export function resolveNodeChecks(body: SessionCreateBody): string[] | null {
+  const checks = body.checks === undefined ? ["serfHealth"] : body.checks;
+  const nodeChecks = body.nodeChecks;
+  if (nodeChecks === undefined || nodeChecks === null) {
+    if (body.checks === undefined && body.serviceChecks) return null;
+    return checks === null ? [] : [...checks];
+  }
+  const isDefault = checks !== null && checks.length === 1 && checks[0] === "serfHealth";
+  if (isDefault || checks === null) return [...nodeChecks];
+  return [...new Set([...nodeChecks, ...checks])];
+}

@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { LocksimError } from "../errors.js";
+
+/** A reachable Consul agent and how to let go of it. */
+export interface ConsulAgent {
+  /** Base URL, e.g. "http://127.0.0.1:18500". */
+  addr: string;
+  /** Where it came from: the user's agent, a `consul` binary we started, or a Docker container. */
+  source: "env" | "binary" | "docker";
+  /** Stops what we started (nothing for an agent the user runs). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** No Consul could be found or started; `attempts` says what each of the three ways answered. */
+export class ConsulProviderError extends LocksimError {}
+
+/** Options of `provideConsul`. */
+export interface ProvideConsulOptions {
+  /** Use an agent that is not on loopback (CONSUL_HTTP_ADDR). Default false: refused. */
+  allowRemote?: boolean;
+  /** How long to wait for the agent to have a leader (ms). Default 30,000. */
+  readyTimeoutMs?: number;
+  /** Environment to read CONSUL_HTTP_ADDR from. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Normalises "127.0.0.1:8500" or "http://host:port/" to "http://host:port". */
+export function normalizeConsulAddr(raw: string): string {
+  const withScheme = /^https?:\/\//.test(raw) ? raw : `http://${raw}`;
+  return withScheme.replace(/\/+$/, "");
+}
+
+/** Whether an address names this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackAddr(addr: string): boolean {
+  const host = new URL(normalizeConsulAddr(addr)).hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Waits until GET /v1/status/leader names a leader. */
+export async function waitForLeader(addr: string, timeoutMs: number, token?: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = "no answer";
+  while (performance.now() < deadline) {
+    try {
+      const res = await fetch(`${addr}/v1/status/leader`, { headers: token ? { "x-consul-token": token } : {} });
+      const body = await res.text();
+      if (res.ok && body.trim() !== '""' && body.trim() !== "") return;
+      last = `status ${res.status}, body ${body.trim()}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(100);
+  }
+  throw new ConsulProviderError(`Consul at ${addr} has no leader after ${timeoutMs}ms (last: ${last})`, { addr, timeoutMs });
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Starts `consul agent -dev` on free loopback ports. */
+export async function startConsulBinary(options: { binary?: string; readyTimeoutMs?: number } = {}): Promise<ConsulAgent> {
+  const [http, serf, wan, server] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const args = [
+    "agent", "-dev", "-bind", "127.0.0.1", "-client", "127.0.0.1",
+    "-http-port", String(http), "-dns-port", "-1", "-grpc-port", "-1",
+    "-serf-lan-port", String(serf), "-serf-wan-port", String(wan), "-server-port", String(server),
+    "-node", `locksim-${http}`,
+  ];
+  const child = spawn(options.binary ?? "consul", args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const collect = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const spawnError = new Promise<never>((_, reject) => {
+    child.once("error", (e) => reject(e));
+    child.once("exit", (code) => reject(new Error(`consul exited with code ${code}: ${output.slice(-500)}`)));
+  });
+  const addr = `http://127.0.0.1:${http}`;
+  try {
+    await Promise.race([waitForLeader(addr, options.readyTimeoutMs ?? 30_000), spawnError]);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  spawnError.catch(() => undefined);
+  let stopped: Promise<void> | undefined;
+  return { addr, source: "binary", stop: () => (stopped ??= stopChild(child)) };
+}
+
+/** Starts hashicorp/consul in Docker through testcontainers. */
+export async function startConsulDocker(options: { image?: string } = {}): Promise<ConsulAgent> {
+  const { GenericContainer, Wait } = await import("testcontainers");
+  const container = await new GenericContainer(options.image ?? "hashicorp/consul:1.8.7")
+    .withExposedPorts(8500)
+    .withCommand(["agent", "-dev", "-client", "0.0.0.0"])
+    .withWaitStrategy(Wait.forHttp("/v1/status/leader", 8500).forResponsePredicate((body) => body.includes(":")))
+    .start();
+  const addr = `http://${container.getHost()}:${container.getMappedPort(8500)}`;
+  let stopped: Promise<void> | undefined;
+  return {
+    addr,
+    source: "docker",
+    stop: () => (stopped ??= container.stop().then(() => undefined)),
+  };
+}
+
+/**
+ * Finds a Consul agent, in the order of design.md §2 (Real Consul): CONSUL_HTTP_ADDR → a `consul`
+ * binary on PATH started as `consul agent -dev` on free loopback ports → Docker (testcontainers) →
+ * a ConsulProviderError naming the three ways and what each answered.
+ */
+export async function provideConsul(options: ProvideConsulOptions = {}): Promise<ConsulAgent> {
+  const env = options.env ?? process.env;
+  const attempts: string[] = [];
+  const fromEnv = env.CONSUL_HTTP_ADDR;
+  if (fromEnv) {
+    const addr = normalizeConsulAddr(fromEnv);
+    if (!isLoopbackAddr(addr) && !options.allowRemote) {
+      throw new ConsulProviderError(
+        `CONSUL_HTTP_ADDR=${fromEnv} is not on loopback; locksim writes and deletes keys there, so it refuses ` +
+          "unless you say so explicitly (--allow-remote)",
+        { addr },
+      );
+    }
+    await waitForLeader(addr, options.readyTimeoutMs ?? 30_000, env.CONSUL_HTTP_TOKEN);
+    return { addr, source: "env", stop: async () => undefined };
+  }
+  attempts.push("1. CONSUL_HTTP_ADDR: not set");
+  try {
+    return await startConsulBinary({ readyTimeoutMs: options.readyTimeoutMs });
+  } catch (error) {
+    attempts.push(`2. consul binary on PATH: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return await startConsulDocker();
+  } catch (error) {
+    attempts.push(`3. Docker (testcontainers, hashicorp/consul): ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  throw new ConsulProviderError(
+    "no Consul agent available. Tried:\n  " +
+      attempts.join("\n  ") +
+      "\nFix one: set CONSUL_HTTP_ADDR to a running agent, install consul (Debian: scripts/install-consul.sh), " +
+      "or run Docker (docker compose up -d consul).",
+    { attempts },
+  );
+}

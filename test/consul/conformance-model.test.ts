@@ -1,0 +1,11 @@
+import { describe, it } from "vitest";
+import { conformanceCases } from "./conformance-cases.js";
+import { ModelTarget } from "./consul-target.js";
+
+describe("conformance: the model", () => {
+  for (const c of conformanceCases) {
+    it(`case ${c.id}: ${c.title}`, async () => {
+      await c.run(new ModelTarget(`case-${c.id}`));
+    });
+  }
+});
