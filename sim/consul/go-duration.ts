@@ -52,7 +52,3 @@ export function parseGoDuration(input: string): DurationParse {
   return { ok: true, ns: negative ? -total : total };
 }
 
-/** Milliseconds as a Go duration string Consul accepts: "15s" when whole seconds, else "1500ms". */
-export function msToGoDuration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}

@@ -1,0 +1,92 @@
+import { AbortedError, ConsulHttpError, ConsulUnavailableError } from "../src/errors.js";
+import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "../src/ports/consul-port.js";
+import { msToGoDuration } from "../src/ports/consul-port.js";
+import { blockingTimeoutMs, defaultCallTimeoutMs, entryFromJson, sessionCreateBody, sessionFromJson } from "../src/consul-wire.js";
+import type { HttpRequest, HttpResponse } from "./consul/http-types.js";
+import type { HostContext } from "./host.js";
+import { NetworkTimeoutError } from "./sim-errors.js";
+
+/**
+ * The ConsulPort of a simulated host: each call is an HTTP request to the model, carried by the
+ * world's network (latency, loss, partitions apply), with a client time-out.
+ */
+export class SimConsulPort implements ConsulPort {
+  constructor(
+    private readonly host: Pick<HostContext, "call">,
+    private readonly service = "consul",
+  ) {}
+
+  private async send(op: string, req: HttpRequest, options: CallOptions | undefined, timeoutMs: number): Promise<HttpResponse> {
+    try {
+      return await this.host.call<HttpResponse>(this.service, req, { timeoutMs: options?.timeoutMs ?? timeoutMs, signal: options?.signal, op });
+    } catch (error) {
+      if (error instanceof NetworkTimeoutError) throw new ConsulUnavailableError({ operation: op, reason: error.message, timeoutMs });
+      if (error instanceof AbortedError) throw error;
+      throw error;
+    }
+  }
+
+  private fail(op: string, res: HttpResponse): never {
+    throw new ConsulHttpError({ status: res.status, body: res.body, operation: op });
+  }
+
+  async sessionCreate(options: SessionCreateOptions = {}): Promise<string> {
+    const res = await this.send("session.create", { method: "PUT", path: "/v1/session/create", body: JSON.stringify(sessionCreateBody(options)) }, options, defaultCallTimeoutMs);
+    if (res.status !== 200) this.fail("session.create", res);
+    return (JSON.parse(res.body) as { ID: string }).ID;
+  }
+
+  async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
+    const res = await this.send("session.renew", { method: "PUT", path: `/v1/session/renew/${id}` }, options, defaultCallTimeoutMs);
+    if (res.status === 404) return null;
+    if (res.status !== 200) this.fail("session.renew", res);
+    const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
+    return list[0] ? sessionFromJson(list[0]) : null;
+  }
+
+  async sessionDestroy(id: string, options?: CallOptions): Promise<boolean> {
+    const res = await this.send("session.destroy", { method: "PUT", path: `/v1/session/destroy/${id}` }, options, defaultCallTimeoutMs);
+    if (res.status !== 200) this.fail("session.destroy", res);
+    return JSON.parse(res.body) === true;
+  }
+
+  async sessionInfo(id: string, options?: CallOptions): Promise<SessionEntry | null> {
+    const res = await this.send("session.info", { method: "GET", path: `/v1/session/info/${id}` }, options, defaultCallTimeoutMs);
+    if (res.status !== 200) this.fail("session.info", res);
+    const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
+    return list[0] ? sessionFromJson(list[0]) : null;
+  }
+
+  async kvGet(key: string, options: KvGetOptions = {}): Promise<KvGetResult> {
+    const query: Record<string, string> = {};
+    if (options.index !== undefined) query.index = String(options.index);
+    if (options.waitMs !== undefined) query.wait = msToGoDuration(options.waitMs);
+    if (options.consistent) query.consistent = "";
+    const blocking = options.index !== undefined && options.index > 0;
+    const res = await this.send("kv.get", { method: "GET", path: `/v1/kv/${key}`, query }, options, blocking ? blockingTimeoutMs(options.waitMs) : defaultCallTimeoutMs);
+    const index = Number(res.headers["x-consul-index"] ?? 0);
+    if (res.status === 404) return { entry: null, index };
+    if (res.status !== 200) this.fail("kv.get", res);
+    const list = JSON.parse(res.body) as Parameters<typeof entryFromJson>[0][];
+    return { entry: list[0] ? entryFromJson(list[0], true) : null, index };
+  }
+
+  async kvPut(key: string, value: string | null, options: KvPutOptions = {}): Promise<boolean> {
+    const query: Record<string, string> = {};
+    if (options.acquire !== undefined) query.acquire = options.acquire;
+    if (options.release !== undefined) query.release = options.release;
+    if (options.cas !== undefined) query.cas = String(options.cas);
+    if (options.flags !== undefined) query.flags = String(options.flags);
+    const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
+    const res = await this.send(op, { method: "PUT", path: `/v1/kv/${key}`, query, body: value ?? undefined }, options, defaultCallTimeoutMs);
+    if (res.status !== 200) this.fail(op, res);
+    return JSON.parse(res.body) === true;
+  }
+
+  async kvDelete(key: string, options: CallOptions & { cas?: number } = {}): Promise<boolean> {
+    const query: Record<string, string> = options.cas !== undefined ? { cas: String(options.cas) } : {};
+    const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${key}`, query }, options, defaultCallTimeoutMs);
+    if (res.status !== 200) this.fail("kv.delete", res);
+    return JSON.parse(res.body) === true;
+  }
+}
