@@ -64,11 +64,11 @@ export function sessionJson(s: SessionRecord): Record<string, unknown> {
     ID: s.id,
     Name: s.name,
     Node: s.node,
-    NodeChecks: s.nodeChecks,
-    ServiceChecks: s.serviceChecks,
     LockDelay: s.lockDelayNs,
     Behavior: s.behavior,
     TTL: s.ttl,
+    NodeChecks: s.nodeChecks,
+    ServiceChecks: s.serviceChecks,
     CreateIndex: s.createIndex,
     ModifyIndex: s.modifyIndex,
   };
@@ -127,6 +127,17 @@ export class ConsulModel implements StateListener {
     const timer = this.timers.get(id);
     if (timer) timer.cancelled = true;
     this.timers.delete(id);
+  }
+
+  /**
+   * Virtual times at which the model's answers may change by themselves: pending TTL expiries
+   * and lock-delay ends. For diagnostics and for the differential suite, which must not compare
+   * a call that a real agent served within its latency of such a boundary.
+   */
+  pendingDeadlinesMs(): number[] {
+    const now = this.world.nowMs;
+    const lockDelayEnds = [...this.state.lockDelays.values()].filter((t) => t > now);
+    return [...[...this.timers.values()].map((e) => e.atMs), ...lockDelayEnds];
   }
 
   // ---- TTL timers (agent/consul/session_ttl.go) --------------------------------------------

@@ -8,6 +8,8 @@ export interface Pending {
   settled: boolean;
   value?: HttpResponse;
   promise: Promise<HttpResponse>;
+  /** When the request actually left (after any client-side queueing), on the target's clock. */
+  startedAtMs?: number;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface ConsulTarget {
   unique(name: string): string;
   /** Session ids created through this target, for cleanup. */
   readonly sessions: Set<string>;
+  /** Times (this target's clock) at which answers may change by themselves; [] when unknown. */
+  deadlinesMs(): number[];
 }
 
 abstract class BaseTarget {
@@ -100,6 +104,10 @@ export class ModelTarget extends BaseTarget implements ConsulTarget {
   nowMs(): number {
     return this.world.nowMs;
   }
+
+  deadlinesMs(): number[] {
+    return this.model.pendingDeadlinesMs();
+  }
 }
 
 /** Encodes a query: a flag with an empty value is sent bare (`?consistent`). */
@@ -110,8 +118,33 @@ export function queryString(query: Record<string, string> | undefined): string {
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
+// Consul limits each client address to 200 concurrent HTTP connections (limits.http_max_conns_per_client);
+// the differential suite runs 200 sequences at once, so requests queue for one of 64 slots.
+const slotsMax = 64;
+let slotsUsed = 0;
+const slotWaiters: (() => void)[] = [];
+
+async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slotsUsed >= slotsMax) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  else slotsUsed++;
+  try {
+    return await fn();
+  } finally {
+    const next = slotWaiters.shift();
+    if (next) next();
+    else slotsUsed--;
+  }
+}
+
 /** Sends one request to a real agent with fetch; header names lower-case. */
-export async function httpExchange(addr: string, req: HttpRequest, token?: string): Promise<HttpResponse> {
+export function httpExchange(addr: string, req: HttpRequest, token?: string, onStart?: () => void): Promise<HttpResponse> {
+  return withSlot(() => {
+    onStart?.();
+    return exchange(addr, req, token);
+  });
+}
+
+async function exchange(addr: string, req: HttpRequest, token?: string): Promise<HttpResponse> {
   const res = await fetch(`${addr}${req.path}${queryString(req.query)}`, {
     method: req.method,
     body: req.body === undefined ? undefined : req.body,
@@ -132,7 +165,7 @@ export class RealTarget extends BaseTarget implements ConsulTarget {
 
   send(req: HttpRequest): Pending {
     const pending: Pending = { settled: false, promise: undefined as unknown as Promise<HttpResponse> };
-    pending.promise = httpExchange(this.addr, req).then((v) => {
+    pending.promise = httpExchange(this.addr, req, undefined, () => (pending.startedAtMs = this.nowMs())).then((v) => {
       this.track(req, v);
       pending.settled = true;
       pending.value = v;
@@ -151,6 +184,10 @@ export class RealTarget extends BaseTarget implements ConsulTarget {
 
   nowMs(): number {
     return performance.now();
+  }
+
+  deadlinesMs(): number[] {
+    return [];
   }
 
   /** Destroys every session this target created and deletes its prefix; returns what was left. */
