@@ -43,12 +43,17 @@ function readHeaders(index: number): Record<string, string> {
   return { "x-consul-index": String(index), "x-consul-knownleader": "true", "x-consul-lastcontact": "0" };
 }
 
-/** Go's strconv.ParseUint(s, 10, 64) error text, or the number. */
+const uint64Max = 2n ** 64n - 1n;
+
+/**
+ * Go's strconv.ParseUint(s, 10, 64): the number, or Go's error text. Values above 2^53 (such as
+ * the Go client's LockFlagValue 0x2ddccbc058a50c18) are kept as the nearest double, which is what
+ * a JSON reader on the client side sees anyway.
+ */
 function parseUint(s: string): number | string {
   if (!/^\d+$/.test(s)) return `strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`;
-  const n = Number(s);
-  if (n > Number.MAX_SAFE_INTEGER) return `strconv.ParseUint: parsing ${goQuote(s)}: value out of range`;
-  return n;
+  if (BigInt(s) > uint64Max) return `strconv.ParseUint: parsing ${goQuote(s)}: value out of range`;
+  return Number(s);
 }
 
 /** Go's url.Values.Encode: keys sorted, values query-escaped. */

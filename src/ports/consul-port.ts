@@ -77,7 +77,8 @@ export interface KvPutOptions extends CallOptions {
   acquire?: string;
   release?: string;
   cas?: number;
-  flags?: number;
+  /** Consul flags are uint64: pass a bigint for values above 2^53 (the Go client's LockFlagValue). */
+  flags?: number | bigint;
 }
 
 /** The lock subset of Consul's API. */

@@ -123,7 +123,7 @@ export class ConsulClientPort implements ConsulPort {
     if (options.acquire !== undefined) opts.acquire = options.acquire;
     if (options.release !== undefined) opts.release = options.release;
     if (options.cas !== undefined) opts.cas = options.cas;
-    if (options.flags !== undefined) opts.flags = options.flags;
+    if (options.flags !== undefined) opts.flags = String(options.flags);
     const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
     const [res, out] = await this.call<boolean>(op, (o) => this.client.kv.set(o as never), opts, options, defaultCallTimeoutMs);
     if (res.statusCode !== 200) this.fail(op, res);

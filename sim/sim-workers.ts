@@ -1,0 +1,93 @@
+import { InMemoryTaskStore } from "../src/in-memory-task-store.js";
+import type { ConsulPort } from "../src/ports/consul-port.js";
+import type { TaskSpec } from "../src/ports/task-store.js";
+import { sleepingTask } from "../src/sleeping-task.js";
+import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { ConsulModel } from "./consul/consul-model.js";
+import type { HostFactory } from "./host.js";
+import { SimConsulPort } from "./sim-consul-port.js";
+import { World } from "./world.js";
+
+/** Options of a simulated fleet of workers. */
+export interface SimFleetOptions {
+  seed: string | number;
+  worker: WorkerFactory;
+  /** Number of workers (hosts w1…wN). */
+  workers: number;
+  tasks: TaskSpec[];
+  settings?: Partial<WorkerSettings>;
+  /** Store that checks fencing tokens. */
+  fencedStore?: boolean;
+  /** Virtual time limit of the run (ms). Default 1 hour. */
+  horizonMs?: number;
+  /** Decorates each host's ConsulPort (fault injection in tests). */
+  wrapConsul?: (port: ConsulPort, hostId: string) => ConsulPort;
+  /** Host ids are `${hostPrefix}1…`. Default "w". */
+  hostPrefix?: string;
+}
+
+/** A world with the Consul model, a shared store and N workers, ready to run. */
+export interface SimFleet {
+  world: World;
+  model: ConsulModel;
+  store: InMemoryTaskStore;
+  hostIds: string[];
+  settings: WorkerSettings;
+  /** Runs until every worker has exited (or a bound); returns whether they all exited. */
+  runToCompletion(): Promise<boolean>;
+}
+
+/** The HostFactory of one simulated worker: the worker factory with simulated ports. */
+export function workerHost(options: {
+  world: World;
+  worker: WorkerFactory;
+  store: InMemoryTaskStore;
+  settings: WorkerSettings;
+  wrapConsul?: SimFleetOptions["wrapConsul"];
+}): HostFactory {
+  const { world } = options;
+  return (ctx) => {
+    const port = new SimConsulPort(ctx);
+    return options.worker({
+      workerId: ctx.hostId,
+      clock: ctx.clock,
+      random: ctx.random,
+      consul: options.wrapConsul ? options.wrapConsul(port, ctx.hostId) : port,
+      store: options.store,
+      settings: options.settings,
+      runTask: sleepingTask(ctx.clock),
+      log: (kind, data) => world.record(ctx.hostId, kind, data),
+    });
+  };
+}
+
+/** Builds a world running `workers` copies of `worker` over `tasks` against the Consul model. */
+export function buildSimFleet(options: SimFleetOptions): SimFleet {
+  const world = new World({ seed: options.seed, horizonMs: options.horizonMs ?? 3_600_000 });
+  const model = new ConsulModel(world);
+  const store = new InMemoryTaskStore({
+    tasks: options.tasks,
+    fenced: options.fencedStore ?? false,
+    onEvent: (kind, data) => world.record("store", kind, data),
+  });
+  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings };
+  const factory = workerHost({ world, worker: options.worker, store, settings, wrapConsul: options.wrapConsul });
+  const hostIds: string[] = [];
+  for (let i = 1; i <= options.workers; i++) {
+    const id = `${options.hostPrefix ?? "w"}${i}`;
+    hostIds.push(id);
+    world.addHost({ id, factory });
+  }
+  const allExited = (): boolean => hostIds.every((id) => world.host(id).state === "exited");
+  return {
+    world,
+    model,
+    store,
+    hostIds,
+    settings,
+    async runToCompletion() {
+      await world.run({ until: allExited });
+      return allExited();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { ConsulApiLock } from "./consul-api-lock.js";
+import { jobRunner } from "./job-runner.js";
+import type { LockHandle, LockStrategy, WorkerFactory } from "./worker-types.js";
+
+/**
+ * A worker that locks each task the way the official Go client does (`api.Lock` with
+ * LockTryOnce and a short LockWaitTime, so a held task is skipped) and, as the Go docs ask,
+ * watches the lock-lost channel: the task is aborted and not committed when it fires. It has no
+ * fencing token, so a pause between the last check and the commit still lets a stale holder commit.
+ */
+export const consulApiLockWorker: WorkerFactory = (env) => {
+  const { consul, clock, settings } = env;
+  const locks = new Map<LockHandle, ConsulApiLock>();
+
+  const strategy: LockStrategy = {
+    async tryLock(task, key, signal) {
+      const lock = new ConsulApiLock(consul, clock, {
+        key,
+        value: env.workerId,
+        sessionName: `locksim-api-lock-${env.workerId}`,
+        sessionTtlMs: settings.ttlMs,
+        lockDelayMs: settings.lockDelayMs,
+        lockTryOnce: true,
+        lockWaitTimeMs: settings.lockWaitTimeMs,
+        onEvent: (kind, error) => env.log(`api-lock.${kind}`, { task: task.id, error: error ? `${error.name}: ${error.message}` : null }),
+      });
+      const lost = await lock.lock(signal);
+      if (!lost) return null;
+      env.log("lock.acquired", { task: task.id, session: lock.session });
+      const handle: LockHandle = { signal: AbortSignal.any([signal, lost]), stillHeld: () => !lost.aborted };
+      locks.set(handle, lock);
+      return handle;
+    },
+    async unlock(handle) {
+      const lock = locks.get(handle);
+      if (!lock) return;
+      locks.delete(handle);
+      await lock.unlock();
+    },
+  };
+
+  return jobRunner(env, strategy);
+};

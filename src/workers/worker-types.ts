@@ -1,0 +1,78 @@
+import type { Clock } from "../ports/clock.js";
+import type { ConsulPort } from "../ports/consul-port.js";
+import type { Random } from "../ports/random.js";
+import type { TaskSpec, TaskStore } from "../ports/task-store.js";
+
+/** Settings every worker kind reads; durations in ms. */
+export interface WorkerSettings {
+  /** Session TTL. Consul accepts 10,000–86,400,000. Default 15,000. */
+  ttlMs: number;
+  /** Session LockDelay; undefined = Consul's default (15,000). */
+  lockDelayMs?: number | undefined;
+  /** Pause between two passes over the pending tasks. Default 5,000. */
+  passIntervalMs: number;
+  /** Lock keys are `<keyPrefix>/<task>/leader`. Default "service". */
+  keyPrefix: string;
+  /** consul-api-lock: LockWaitTime with LockTryOnce, i.e. how long to wait on a held lock. Default 1,000. */
+  lockWaitTimeMs: number;
+  /** fenced: the local lease ends this long before TTL after the last confirmed renew. Default 2,000. */
+  leaseSafetyMarginMs: number;
+}
+
+/** The defaults of WorkerSettings, stated once. */
+export const defaultWorkerSettings: WorkerSettings = {
+  ttlMs: 15_000,
+  lockDelayMs: undefined,
+  passIntervalMs: 5_000,
+  keyPrefix: "service",
+  lockWaitTimeMs: 1_000,
+  leaseSafetyMarginMs: 2_000,
+};
+
+/** Everything a worker gets from outside: its ports, its id, its settings and the task body. */
+export interface WorkerEnv {
+  workerId: string;
+  clock: Clock;
+  random: Random;
+  consul: ConsulPort;
+  store: TaskStore;
+  settings: WorkerSettings;
+  /** The task body: the work itself (not the effect). Must stop when `signal` aborts. */
+  runTask(task: TaskSpec, signal: AbortSignal): Promise<void>;
+  /** Records an event (the simulator's trace, or a real run's log). */
+  log(kind: string, data?: Record<string, unknown>): void;
+}
+
+/** A worker: runs until its work is done or `signal` aborts (Ctrl+C). */
+export interface Worker {
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * The main extension point (design.md §2, Workers): the same factory is handed real ports in
+ * production and simulated ports in the world.
+ */
+export type WorkerFactory = (env: WorkerEnv) => Worker;
+
+/** A lock that a worker holds on one task. */
+export interface LockHandle {
+  /** Aborts when the worker notices it lost the lock (never, for a worker that does not check). */
+  signal: AbortSignal;
+  /** Fencing token, for workers that have one. */
+  token?: number;
+  /** Whether the holder still believes it holds the lock right now (e.g. local lease not expired). */
+  stillHeld(): boolean;
+}
+
+/** How a worker kind takes and gives back the lock on a task; the job runner does the rest. */
+export interface LockStrategy {
+  /** Takes the task's lock, or resolves null when another worker has it. */
+  tryLock(task: TaskSpec, key: string, signal: AbortSignal): Promise<LockHandle | null>;
+  /** Gives the lock back (release and/or destroy, per kind). Called once per handle. */
+  unlock(handle: LockHandle): Promise<void>;
+}
+
+/** The lock key of a task: `<prefix>/<task>/leader`, as the original job server used. */
+export function lockKey(settings: Pick<WorkerSettings, "keyPrefix">, taskId: string): string {
+  return `${settings.keyPrefix}/${taskId}/leader`;
+}
