@@ -39,7 +39,7 @@ describe("reaction: acquire answers false (another holder)", () => {
       const m = fleet.model;
       // An outsider holds the key from t=0 and releases it at t=12s.
       const sid = (JSON.parse((m.handle({ method: "PUT", path: "/v1/session/create", body: "{}" }) as { body: string }).body) as { ID: string }).ID;
-      const flags = kind === "consul-api-lock" ? { flags: "3304740253564472344" } : {};
+      const flags: Record<string, string> = kind === "consul-api-lock" ? { flags: "3304740253564472344" } : {};
       m.handle({ method: "PUT", path: "/v1/kv/service/t1/leader", query: { acquire: sid, ...flags }, body: "outsider" });
       fleet.world.schedule({ atMs: 12_000, label: "outsider.release", run: () => void m.handle({ method: "PUT", path: "/v1/kv/service/t1/leader", query: { release: sid, ...flags } }) });
       expect(await fleet.runToCompletion()).toBe(true);
