@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { InMemoryTaskStore } from "../in-memory-task-store.js";
+import type { TaskSpec } from "../ports/task-store.js";
+import { RecordingConsulPort } from "../recording-consul-port.js";
+import { sleepingTask } from "../sleeping-task.js";
+import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../workers/worker-types.js";
+import { ConsulClientPort } from "./consul-client-port.js";
+import { systemClock, systemRandom } from "./system-clock.js";
+
+/** One line of a real run's log: the same shape as a simulator trace record. */
+export interface RealLogRecord {
+  atMs: number;
+  host: string;
+  kind: string;
+  data: Record<string, unknown> | undefined;
+}
+
+/** Options of a real fleet. */
+export interface RealFleetOptions {
+  addr: string;
+  worker: WorkerFactory;
+  workers: number;
+  tasks: TaskSpec[];
+  settings?: Partial<WorkerSettings>;
+  fencedStore?: boolean;
+  /** Stop the run after this long (ms). Default 120,000. */
+  timeoutMs?: number;
+  /** Key prefix of the run; default `locksim-run/<uuid>`. Workers lock `<prefix>/service/<task>/leader`. */
+  runPrefix?: string;
+}
+
+/** What a real fleet run leaves: the store, the log, and what cleanup found. */
+export interface RealFleetResult {
+  store: InMemoryTaskStore;
+  log: RealLogRecord[];
+  wallMs: number;
+  /** Whether every worker returned before the time-out. */
+  finished: boolean;
+  runPrefix: string;
+  /** After cleanup: sessions of this run still alive, keys still under the prefix (both should be 0). */
+  leftover: { sessions: number; keys: number };
+}
+
+/**
+ * Runs `workers` copies of `worker` against a real agent with the real clock, on a fresh key
+ * prefix, then removes every session and key the run created — also when a worker failed.
+ */
+export async function runRealFleet(options: RealFleetOptions): Promise<RealFleetResult> {
+  const runPrefix = options.runPrefix ?? `locksim-run/${randomUUID()}`;
+  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings, keyPrefix: `${runPrefix}/service` };
+  const t0 = performance.now();
+  const log: RealLogRecord[] = [];
+  const record = (host: string, kind: string, data?: Record<string, unknown>): void => {
+    log.push({ atMs: Math.round(performance.now() - t0), host, kind, data });
+  };
+  const store = new InMemoryTaskStore({ tasks: options.tasks, fenced: options.fencedStore, onEvent: (kind, data) => record("store", kind, data) });
+  const clients: ConsulClientPort[] = [];
+  const ports: RecordingConsulPort[] = [];
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error("real run timed out")), options.timeoutMs ?? 120_000);
+  let finished = false;
+  try {
+    const runs = Array.from({ length: options.workers }, (_, i) => {
+      const workerId = `w${i + 1}`;
+      const client = new ConsulClientPort({ addr: options.addr });
+      const port = new RecordingConsulPort(client);
+      clients.push(client);
+      ports.push(port);
+      const worker = options.worker({
+        workerId,
+        clock: systemClock,
+        random: systemRandom,
+        consul: port,
+        store,
+        settings,
+        runTask: sleepingTask(systemClock),
+        log: (kind, data) => record(workerId, kind, data),
+      });
+      record(workerId, "host.start");
+      return worker.run(abort.signal).then(
+        () => record(workerId, "host.exit"),
+        (error: unknown) => record(workerId, "host.failed", { error: error instanceof Error ? error.message : String(error) }),
+      );
+    });
+    await Promise.all(runs);
+    finished = !abort.signal.aborted;
+  } finally {
+    clearTimeout(timer);
+    abort.abort(new Error("run over"));
+  }
+  const leftover = await cleanUp(options.addr, ports, runPrefix);
+  for (const c of clients) c.close();
+  return { store, log, wallMs: Math.round(performance.now() - t0), finished, runPrefix, leftover };
+}
+
+/** Destroys the run's sessions and deletes its prefix, then counts what is left. */
+export async function cleanUp(addr: string, ports: RecordingConsulPort[], runPrefix: string): Promise<{ sessions: number; keys: number }> {
+  const cleaner = new ConsulClientPort({ addr });
+  try {
+    const sessions = ports.flatMap((p) => [...p.sessions]);
+    for (const id of sessions) await cleaner.sessionDestroy(id).catch(() => undefined);
+    const headers = process.env.CONSUL_HTTP_TOKEN ? { "x-consul-token": process.env.CONSUL_HTTP_TOKEN } : undefined;
+    await fetch(`${addr}/v1/kv/${runPrefix}?recurse`, { method: "DELETE", headers });
+    let alive = 0;
+    for (const id of sessions) if (await cleaner.sessionInfo(id)) alive++;
+    const res = await fetch(`${addr}/v1/kv/${runPrefix}?recurse`, { headers });
+    const keys = res.status === 404 ? 0 : ((await res.json()) as unknown[]).length;
+    return { sessions: alive, keys };
+  } finally {
+    cleaner.close();
+  }
+}
