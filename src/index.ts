@@ -1,0 +1,48 @@
+// The public API of locksim: what a user imports to plug their own worker into the harness.
+export type { Clock } from "./ports/clock.js";
+export type { Random } from "./ports/random.js";
+export type {
+  CallOptions,
+  ConsulPort,
+  KvEntry,
+  KvGetOptions,
+  KvGetResult,
+  KvPutOptions,
+  SessionCreateOptions,
+  SessionEntry,
+} from "./ports/consul-port.js";
+export { msToGoDuration } from "./ports/consul-port.js";
+export type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "./ports/task-store.js";
+export {
+  AbortedError,
+  ConsulHttpError,
+  ConsulUnavailableError,
+  InputError,
+  LeaseExpiredError,
+  LockLostError,
+  LocksimError,
+  SessionInvalidatedError,
+} from "./errors.js";
+export { InMemoryTaskStore, type CommitRecord, type InMemoryTaskStoreOptions } from "./in-memory-task-store.js";
+export { RecordingConsulPort } from "./recording-consul-port.js";
+export { sleepingTask } from "./sleeping-task.js";
+export {
+  defaultWorkerSettings,
+  lockKey,
+  type LockHandle,
+  type LockStrategy,
+  type Worker,
+  type WorkerEnv,
+  type WorkerFactory,
+  type WorkerSettings,
+} from "./workers/worker-types.js";
+export { jobRunner, type TaskOutcome } from "./workers/job-runner.js";
+export { naiveWorker } from "./workers/naive-worker.js";
+export { consulApiLockWorker } from "./workers/consul-api-lock-worker.js";
+export { ConsulApiLock, apiLockDefaults, type ApiLockOptions, LockConflictError, LockHeldError, LockNotHeldError } from "./workers/consul-api-lock.js";
+export { fencedWorker } from "./workers/fenced-worker.js";
+export { workerKinds, isWorkerKind, type WorkerKind } from "./workers/worker-kinds.js";
+export { systemClock, systemRandom } from "./real/system-clock.js";
+export { ConsulClientPort, type ConsulClientPortOptions } from "./real/consul-client-port.js";
+export { provideConsul, ConsulProviderError, type ConsulAgent, type ProvideConsulOptions } from "./real/consul-provider.js";
+export { runRealFleet, type RealFleetOptions, type RealFleetResult, type RealLogRecord } from "./real/real-fleet.js";
