@@ -3,6 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { benchSim } from "./sim-bench.js";
+import { benchProperties } from "./properties-bench.js";
 
 const path = "bench/results.json";
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   }
   const only = process.argv[2];
   if (!only || only === "sim") results.sim = await benchSim();
+  if (!only || only === "properties") results.properties = await benchProperties();
   results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown" };
   results.measuredAt = new Date().toISOString();
   const text = `${JSON.stringify(results, null, 2)}\n`;

@@ -10,17 +10,23 @@ export type RenewFault = "none" | "not-found" | "unavailable";
  * `renew` at any time; everything else passes through.
  */
 export class FaultyConsulPort implements ConsulPort {
+  /** The renew fault, when no `source` is given. */
   renew: RenewFault = "none";
 
-  constructor(private readonly inner: ConsulPort) {}
+  /** `source`, if given, is asked on every renew (so a fault can outlive a restart). */
+  constructor(
+    private readonly inner: ConsulPort,
+    private readonly source?: () => RenewFault,
+  ) {}
 
   sessionCreate(options?: SessionCreateOptions): Promise<string> {
     return this.inner.sessionCreate(options);
   }
 
   async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    if (this.renew === "not-found") return null;
-    if (this.renew === "unavailable") throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
+    const fault = this.source ? this.source() : this.renew;
+    if (fault === "not-found") return null;
+    if (fault === "unavailable") throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
     return this.inner.sessionRenew(id, options);
   }
 

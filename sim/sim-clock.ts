@@ -24,8 +24,10 @@ export class SimClock implements Clock {
         reject(new AbortedError("sleepMs", signal.reason));
         return;
       }
-      // A drifting clock stretches or shrinks the host's timers in virtual time.
-      const delayMs = Math.max(0, ms) / this.host.clockRate;
+      // A drifting clock stretches or shrinks the host's timers in virtual time. Virtual time moves
+      // in whole ms: rounding up makes every positive sleep advance the clock, so a loop that
+      // sleeps "until the local deadline" cannot spin at one instant on floating-point crumbs.
+      const delayMs = Math.ceil(Math.max(0, ms) / this.host.clockRate);
       const onAbort = (): void => {
         event.cancelled = true;
         reject(new AbortedError("sleepMs", signal?.reason));

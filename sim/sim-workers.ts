@@ -24,6 +24,10 @@ export interface SimFleetOptions {
   wrapConsul?: (port: ConsulPort, hostId: string) => ConsulPort;
   /** Host ids are `${hostPrefix}1…`. Default "w". */
   hostPrefix?: string;
+  /** Worker i starts at (i−1) × this (ms), so the first pending task goes to w1. Default 0. */
+  startStaggerMs?: number;
+  /** Record every executed event in the trace. Default true; sweeps turn it off for speed. */
+  traceSteps?: boolean;
 }
 
 /** A world with the Consul model, a shared store and N workers, ready to run. */
@@ -63,7 +67,7 @@ export function workerHost(options: {
 
 /** Builds a world running `workers` copies of `worker` over `tasks` against the Consul model. */
 export function buildSimFleet(options: SimFleetOptions): SimFleet {
-  const world = new World({ seed: options.seed, horizonMs: options.horizonMs ?? 3_600_000 });
+  const world = new World({ seed: options.seed, horizonMs: options.horizonMs ?? 3_600_000, traceSteps: options.traceSteps ?? true });
   const model = new ConsulModel(world);
   const store = new InMemoryTaskStore({
     tasks: options.tasks,
@@ -76,7 +80,7 @@ export function buildSimFleet(options: SimFleetOptions): SimFleet {
   for (let i = 1; i <= options.workers; i++) {
     const id = `${options.hostPrefix ?? "w"}${i}`;
     hostIds.push(id);
-    world.addHost({ id, factory });
+    world.addHost({ id, factory, startAtMs: (i - 1) * (options.startStaggerMs ?? 0) });
   }
   const allExited = (): boolean => hostIds.every((id) => world.host(id).state === "exited");
   return {

@@ -16,10 +16,12 @@ export interface WorldOptions {
   horizonMs?: number;
   /** Record every executed event in the trace (not only what components record). Default true. */
   traceSteps?: boolean;
+  /** The most events at one virtual instant before the run stops with bound "sameTimeStepsMax" (a livelock). Default 100,000. */
+  sameTimeStepsMax?: number;
 }
 
 /** Why `run` returned. */
-export type StopReason = "quiescent" | "until" | "untilMs" | "stepsMax" | "horizonMs";
+export type StopReason = "quiescent" | "until" | "untilMs" | "stepsMax" | "horizonMs" | "sameTimeStepsMax";
 
 /** The outcome of one `run` call. */
 export interface RunResult {
@@ -66,7 +68,9 @@ export class World implements GuardOwner {
   readonly network: Network;
   readonly stepsMax: number;
   readonly horizonMs: number;
+  readonly sameTimeStepsMax: number;
   private readonly traceSteps: boolean;
+  private sameTimeSteps = 0;
   private readonly queue = new EventQueue();
   private readonly tiePrng: Prng;
   private readonly hosts = new Map<string, Host>();
@@ -85,6 +89,7 @@ export class World implements GuardOwner {
     this.stepsMax = options.stepsMax ?? 5_000_000;
     this.horizonMs = options.horizonMs ?? 86_400_000;
     this.traceSteps = options.traceSteps ?? true;
+    this.sameTimeStepsMax = options.sameTimeStepsMax ?? 100_000;
     this.network = new Network(this);
   }
 
@@ -277,7 +282,11 @@ export class World implements GuardOwner {
         if (this.stepCount >= this.stepsMax) {
           return this.result("stepsMax", this.boundMessage("stepsMax", `${this.stepsMax} events`));
         }
+        if (this.sameTimeSteps >= this.sameTimeStepsMax && next.atMs === this.now) {
+          return this.result("sameTimeStepsMax", this.boundMessage("sameTimeStepsMax", `${this.sameTimeStepsMax} events without time moving: a livelock`));
+        }
         this.queue.pop();
+        this.sameTimeSteps = next.atMs === this.now ? this.sameTimeSteps + 1 : 0;
         if (!this.execute(next)) continue;
         // Let every continuation released by the event run before the next event.
         await new Promise<void>((resolve) => realTimers.setImmediate(resolve));

@@ -120,6 +120,25 @@ export class ConsulModel implements StateListener {
     this.world.record("consul", kind, data);
   }
 
+  private lastRaftIndex = 0;
+
+  /**
+   * The model's invariants, checked after every change; a violation is recorded in the trace as
+   * `consul.invariant` (the modelInvariants checker reports it). One holder per key is structural
+   * (a key stores one session), so what can break is: a key held by a session that no longer
+   * exists, indexes going back, or an entry index ahead of the Raft index.
+   */
+  private checkInvariants(): void {
+    const state = this.state;
+    const violation = (text: string): void => this.record("consul.invariant", { violation: text });
+    if (state.raftIndex < this.lastRaftIndex) violation(`Raft index went back from ${this.lastRaftIndex} to ${state.raftIndex}`);
+    this.lastRaftIndex = state.raftIndex;
+    for (const e of state.kv.values()) {
+      if (e.session !== "" && !state.sessions.has(e.session)) violation(`key ${e.key} is held by session ${e.session}, which does not exist`);
+      if (e.modifyIndex < e.createIndex || e.modifyIndex > state.raftIndex) violation(`key ${e.key} has CreateIndex ${e.createIndex}, ModifyIndex ${e.modifyIndex}, Raft index ${state.raftIndex}`);
+    }
+  }
+
   // ---- StateListener -----------------------------------------------------------------------
 
   keyChanged(key: string): void {
@@ -160,6 +179,7 @@ export class ConsulModel implements StateListener {
         if (!this.state.sessions.has(session.id)) return;
         this.record("consul.session.expire", { session: session.id });
         this.state.destroySession(session.id, this.world.nowMs);
+        this.checkInvariants();
       },
     });
     this.timers.set(session.id, event);
@@ -217,6 +237,12 @@ export class ConsulModel implements StateListener {
   }
 
   private route(req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+    const response = this.dispatch(req);
+    if (!(response instanceof Promise)) this.checkInvariants();
+    return response;
+  }
+
+  private dispatch(req: HttpRequest): HttpResponse | Promise<HttpResponse> {
     const query = req.query ?? {};
     const path = req.path;
     try {
@@ -376,6 +402,9 @@ export class ConsulModel implements StateListener {
       }
       const ok = state.acquire(key, value, flags, session);
       this.record("consul.kv.acquire", { key, session, ok });
+      if (ok && (state.lockDelays.get(key) ?? -Infinity) > this.world.nowMs) {
+        this.record("consul.invariant", { violation: `key ${key} acquired by ${session} inside its lock-delay` });
+      }
       return json(200, ok);
     }
     if ("release" in query) {

@@ -45,7 +45,10 @@ export const modelNodeName = "locksim-model";
 export type CheckStatus = "passing" | "warning" | "critical";
 
 /** Validates a session id as go-memdb's UUID index does (consul-semantics.md §1, §10). */
+const wellFormedUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 export function uuidLookupError(id: string): string | undefined {
+  if (wellFormedUuid.test(id)) return undefined;
   if (id.length !== 36) return "failed session lookup: index error: UUID must be 36 characters";
   const hyphens = id.split("-").length - 1;
   if (hyphens > 4) return `failed session lookup: index error: UUID should have maximum of 4 "-"; got ${hyphens}`;

@@ -2,6 +2,9 @@ import { LeaseExpiredError, LockLostError, SessionInvalidatedError } from "../er
 import { jobRunner } from "./job-runner.js";
 import type { LockHandle, LockStrategy, WorkerFactory } from "./worker-types.js";
 
+/** The reason the background loops stop on unlock (one object: aborting without a reason builds a DOMException each time). */
+const unlocked = new Error("unlocked");
+
 interface Held {
   key: string;
   session: string;
@@ -31,7 +34,7 @@ export const fencedWorker: WorkerFactory = (env) => {
   const strategy: LockStrategy = {
     async tryLock(task, key, signal) {
       const sentMs = clock.nowMs();
-      const session = await consul.sessionCreate({ name: `locksim-fenced-${env.workerId}`, ttlMs: settings.ttlMs, behavior: "release", lockDelayMs: settings.lockDelayMs, signal });
+      const session = await consul.sessionCreate({ name: `locksim-fenced-${env.workerId}`, ttlMs: settings.ttlMs, behavior: settings.behavior ?? "release", lockDelayMs: settings.lockDelayMs, signal });
       let leaseUntilMs = sentMs + leaseMs;
       const cleanup = (): Promise<unknown> => consul.sessionDestroy(session).catch(() => undefined);
       let token: number;
@@ -124,7 +127,7 @@ export const fencedWorker: WorkerFactory = (env) => {
       const h = held.get(handle);
       if (!h) return;
       held.delete(handle);
-      h.done.abort();
+      h.done.abort(unlocked);
       try {
         await consul.kvPut(h.key, null, { release: h.session });
       } finally {

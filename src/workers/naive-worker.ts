@@ -15,7 +15,7 @@ export const naiveWorker: WorkerFactory = (env) => {
 
   const strategy: LockStrategy = {
     async tryLock(task, key, signal) {
-      const id = await consul.sessionCreate({ name: `locksim-naive-${env.workerId}`, ttlMs: settings.ttlMs, behavior: "delete", lockDelayMs: settings.lockDelayMs });
+      const id = await consul.sessionCreate({ name: `locksim-naive-${env.workerId}`, ttlMs: settings.ttlMs, behavior: settings.behavior ?? "delete", lockDelayMs: settings.lockDelayMs });
       let acquired = false;
       try {
         acquired = await consul.kvPut(key, env.workerId, { acquire: id });

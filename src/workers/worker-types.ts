@@ -9,6 +9,8 @@ export interface WorkerSettings {
   ttlMs: number;
   /** Session LockDelay; undefined = Consul's default (15,000). */
   lockDelayMs?: number | undefined;
+  /** Session behavior; undefined = the worker kind's own choice (naive: delete, others: release). */
+  behavior?: "release" | "delete" | undefined;
   /** Pause between two passes over the pending tasks. Default 5,000. */
   passIntervalMs: number;
   /** Lock keys are `<keyPrefix>/<task>/leader`. Default "service". */

@@ -1,0 +1,11 @@
+import type { Checker } from "./check-types.js";
+
+/** Liveness: by the end of the run (after the faults stop and a quiet period) every task took effect. */
+export const liveness: Checker = ({ records, tasks }) => {
+  const done = new Set<string>();
+  for (const r of records) if (r.kind === "store.commit" && r.data?.accepted === true) done.add(String(r.data.task));
+  const missing = tasks.filter((t) => !done.has(t.id)).map((t) => t.id);
+  const endMs = records.at(-1)?.atMs ?? 0;
+  if (missing.length) return { verdict: "violated", detail: `never committed by the end of the run (${endMs}ms): ${missing.join(", ")}`, atMs: endMs };
+  return { verdict: "holds", detail: `all ${tasks.length} task(s) committed` };
+};

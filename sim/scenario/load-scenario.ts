@@ -1,0 +1,43 @@
+import { readFile } from "node:fs/promises";
+import { InputError } from "../../src/errors.js";
+import { scenarioSchema, type Scenario } from "./scenario-schema.js";
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function fieldPath(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "") || "(top level)";
+}
+
+/** Validates parsed JSON as a scenario; `source` names the file in errors. */
+export function parseScenario(data: unknown, source: string): Scenario {
+  const result = scenarioSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.slice(0, 8).map((issue) => {
+    const field = fieldPath(issue.path);
+    const found = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : `found ${describeValue(issue.input)}`;
+    const expected = issue.code === "unrecognized_keys" ? "only the documented fields" : issue.message.replace(/^(Invalid input|Too small|Too big|Invalid option): (expected )?/, "");
+    return `  ${source}: field ${field}: expected ${expected}; ${found}`;
+  });
+  throw new InputError(`invalid scenario ${source}:\n${lines.join("\n")}`, { source, issues: result.error.issues.length });
+}
+
+/** Reads and validates a scenario file; every problem becomes an InputError naming file and field. */
+export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read scenario ${path}: ${error instanceof Error ? error.message : String(error)}`, { source: path });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`scenario ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { source: path });
+  }
+  return parseScenario(data, path);
+}

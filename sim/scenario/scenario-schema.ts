@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * The scenario file format (JSON): one fault story, the settings it runs under, and the verdict
+ * each check should reach for each worker kind. Durations are ms; times are ms from the start.
+ */
+
+const ms = z.number().int().min(0);
+const hostId = z.string().regex(/^w[1-9]\d*$/, "a worker id: w1, w2, …");
+
+/** The checks the harness runs, by name. */
+export const checkNames = ["atMostOnce", "exclusiveExecution", "fencing", "liveness", "modelInvariants"] as const;
+export type CheckName = (typeof checkNames)[number];
+export type Verdict = "holds" | "violated";
+
+export const workerKindNames = ["naive", "consul-api-lock", "fenced"] as const;
+
+const faultSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("crash"), atMs: ms, worker: hostId, restartAfterMs: ms.optional() }).strict(),
+  z.object({ type: z.literal("pause"), atMs: ms, worker: hostId, durationMs: ms }).strict(),
+  z.object({ type: z.literal("partition"), atMs: ms, worker: hostId, durationMs: ms, mode: z.enum(["requests", "responses", "both"]).default("both") }).strict(),
+  z.object({ type: z.literal("drop-renewals"), atMs: ms, worker: hostId, durationMs: ms }).strict(),
+  z.object({ type: z.literal("slow-network"), atMs: ms, worker: hostId, durationMs: ms, latencyMsMin: ms, latencyMsMax: ms }).strict(),
+  z.object({ type: z.literal("leader-failover"), atMs: ms, unavailableMs: ms }).strict(),
+  z.object({ type: z.literal("clock-drift"), atMs: ms, worker: hostId, rate: z.number().positive().max(10), durationMs: ms.optional() }).strict(),
+]);
+
+export type Fault = z.infer<typeof faultSchema>;
+export type FaultType = Fault["type"];
+
+const verdictsSchema = z.partialRecord(z.enum(checkNames), z.enum(["holds", "violated"]));
+
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    why: z.string().min(1),
+    seed: z.union([z.number().int(), z.string().min(1)]),
+    consul: z
+      .object({
+        ttlMs: z.number().int().min(10_000).max(86_400_000),
+        lockDelayMs: ms.optional(),
+        behavior: z.enum(["release", "delete"]).optional(),
+      })
+      .strict(),
+    workers: z.object({ count: z.number().int().min(1).max(20), startStaggerMs: ms.default(0) }).strict(),
+    tasks: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _"), durationMs: ms }).strict()).min(1).max(100),
+    faults: z.array(faultSchema).default([]),
+    horizonMs: z.number().int().min(1_000).max(86_400_000),
+    settings: z
+      .object({ passIntervalMs: ms.optional(), lockWaitTimeMs: ms.optional(), leaseSafetyMarginMs: ms.optional() })
+      .strict()
+      .default({}),
+    expect: z.partialRecord(z.enum(workerKindNames), verdictsSchema),
+    /** Trace hashes recorded when the file was written (counterexamples): replay must match them. */
+    traceHashes: z.partialRecord(z.enum(workerKindNames), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    s.faults.forEach((f, i) => {
+      if ("worker" in f && Number(f.worker.slice(1)) > s.workers.count) {
+        ctx.addIssue({ code: "custom", path: ["faults", i, "worker"], message: `no such worker: the scenario has ${s.workers.count} (w1…w${s.workers.count})`, input: f.worker });
+      }
+      if (f.atMs > s.horizonMs) ctx.addIssue({ code: "custom", path: ["faults", i, "atMs"], message: `after the horizon (${s.horizonMs}ms)`, input: f.atMs });
+      if (f.type === "slow-network" && f.latencyMsMin > f.latencyMsMax) ctx.addIssue({ code: "custom", path: ["faults", i, "latencyMsMin"], message: "must be ≤ latencyMsMax", input: f.latencyMsMin });
+    });
+    const ids = new Set<string>();
+    s.tasks.forEach((t, i) => {
+      if (ids.has(t.id)) ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: "task ids must be unique", input: t.id });
+      ids.add(t.id);
+    });
+    if (Object.keys(s.expect).length === 0) ctx.addIssue({ code: "custom", path: ["expect"], message: "name at least one worker kind and its expected verdicts", input: s.expect });
+  });
+
+/** A validated scenario. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written (defaults not yet applied). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+/** Runs the CLI from source; resolves with its exit code and output. */
+function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], { cwd: process.cwd() }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("locksim CLI", () => {
+  it("run --json twice with the same seed prints the same traceHash; exit 1 when a check is violated", async () => {
+    const a = await locksim("run", "scenarios/gc-pause-longer-than-ttl.json", "--worker", "naive", "--json", "--seed", "77");
+    const b = await locksim("run", "scenarios/gc-pause-longer-than-ttl.json", "--worker", "naive", "--json", "--seed", "77");
+    expect(a.code).toBe(1);
+    const ja = JSON.parse(a.stdout) as { verdicts: Record<string, string>; traceHash: string };
+    const jb = JSON.parse(b.stdout) as { verdicts: Record<string, string>; traceHash: string };
+    expect(ja.verdicts.atMostOnce).toBe("violated");
+    expect(ja.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(jb.traceHash).toBe(ja.traceHash);
+    expect(Object.keys(ja.verdicts).sort()).toEqual(["atMostOnce", "exclusiveExecution", "fencing", "liveness", "modelInvariants"]);
+  });
+
+  it("run exits 0 when every check holds, and prints a timeline", async () => {
+    const r = await locksim("run", "scenarios/crash-mid-task.json", "--worker", "fenced");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/FAULT: crash w1, no restart/);
+    expect(r.stdout).toMatch(/EFFECT: t1 committed by w2 with token \d+/);
+  });
+
+  it("replays a saved counterexample to a byte-identical trace", async () => {
+    const files = readdirSync("scenarios/regressions").filter((f) => f.endsWith(".json"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const r = await locksim("replay", join("scenarios/regressions", f));
+      expect(r.stdout).toMatch(/replay: byte-identical to the recorded trace/);
+      expect(r.stdout).not.toMatch(/MISMATCH/);
+    }
+  });
+
+  it("check finds the naive worker's double effect, writes a counterexample and prints its replay command", async () => {
+    const out = await mkdtemp(join(tmpdir(), "locksim-"));
+    const r = await locksim("check", "--worker", "naive", "--runs", "300", "--seed", "4", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/COUNTEREXAMPLE after \d+ run\(s\)/);
+    const file = /saved: (\S+)/.exec(r.stdout)?.[1];
+    expect(file).toBeDefined();
+    expect(r.stdout).toContain(`replay: locksim replay ${file}`);
+    const replay = await locksim("replay", file!);
+    expect(replay.stdout).toMatch(/byte-identical/);
+  });
+
+  it("bad input: exit 2 and a message naming the file, the field, what was expected and what was found", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "locksim-"));
+    const bad = join(dir, "bad.json");
+    await writeFile(bad, JSON.stringify({ name: "x", why: "y", seed: 1, consul: { ttlMs: 5000 }, workers: { count: 2 }, tasks: [{ id: "t1", durationMs: 10 }], faults: [{ type: "pause", atMs: 0, worker: "w9", durationMs: 1 }], horizonMs: 60000, expect: { naive: {} } }));
+    const r = await locksim("run", bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: field consul.ttlMs: expected number to be >=10000; found 5000`);
+    expect(r.stderr).toContain(`${bad}: field faults[0].worker: expected no such worker: the scenario has 2 (w1…w2); found "w9"`);
+    const notJson = join(dir, "broken.json");
+    await writeFile(notJson, "{ nope");
+    const r2 = await locksim("run", notJson);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain(`scenario ${notJson} is not valid JSON`);
+    const r3 = await locksim("run", "scenarios/crash-mid-task.json", "--worker", "nosuch");
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain('expected one of naive, consul-api-lock, fenced; found "nosuch"');
+    const r4 = await locksim("run", join(dir, "missing.json"));
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toContain("cannot read scenario");
+  });
+});

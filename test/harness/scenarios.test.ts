@@ -1,0 +1,28 @@
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../sim/scenario/load-scenario.js";
+import { runScenario } from "../../sim/scenario/run-scenario.js";
+import type { WorkerKind } from "../../src/workers/worker-kinds.js";
+
+const shipped = readdirSync("scenarios").filter((f) => f.endsWith(".json") && f !== "scenario.schema.json");
+
+describe("shipped scenarios meet their expected verdicts, per worker", () => {
+  it("ships the eight fault stories", () => {
+    expect(shipped.sort()).toEqual(
+      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task"].map((n) => `${n}.json`),
+    );
+  });
+
+  for (const file of shipped) {
+    it(file, async () => {
+      const scenario = await loadScenario(`scenarios/${file}`);
+      for (const [kind, expected] of Object.entries(scenario.expect) as [WorkerKind, Record<string, string>][]) {
+        const run = await runScenario(scenario, { worker: kind });
+        expect(run.fleet.world.hostFailures, `${kind}: a worker threw`).toEqual([]);
+        const got = Object.fromEntries(Object.keys(expected).map((c) => [c, `${run.verdicts[c as keyof typeof run.verdicts]}: ${run.results[c as keyof typeof run.results].detail}`]));
+        const want = Object.fromEntries(Object.entries(expected).map(([c, v]) => [c, expect.stringMatching(new RegExp(`^${v}:`))]));
+        expect(got, `${file} · ${kind}`).toEqual(want);
+      }
+    });
+  }
+});
