@@ -30,6 +30,8 @@ export interface RunScenarioOptions {
   seed?: string | number;
   /** Record every executed event in the trace (default true). Trace hashes differ with it off. */
   traceSteps?: boolean;
+  /** Use a store that checks fencing tokens. Default: the reference kind's choice; false for your own worker. */
+  fencedStore?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     tasks: scenario.tasks,
     horizonMs: scenario.horizonMs,
     traceSteps: options.traceSteps,
-    fencedStore: kind ? usesFencedStore(kind) : true,
+    fencedStore: options.fencedStore ?? (kind ? usesFencedStore(kind) : false),
     settings: {
       ttlMs: scenario.consul.ttlMs,
       lockDelayMs: scenario.consul.lockDelayMs,
