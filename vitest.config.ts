@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The real-Consul replays wait in real time; they run concurrently within their file.
+    maxConcurrency: 12,
     reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

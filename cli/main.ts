@@ -8,6 +8,7 @@ import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import { workerKindNames, type Scenario } from "../sim/scenario/scenario-schema.js";
 import { formatTimeline, formatVerdicts } from "../sim/report/timeline.js";
 import { runSweep } from "../properties/sweep.js";
+import { agentFor, formatSideBySide, replaySideBySide } from "../replay/replay-real.js";
 
 // `locksim run … | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -62,6 +63,32 @@ async function runFile(file: string, options: { worker?: WorkerKind; seed?: numb
   return anyViolated(runs) ? 1 : 0;
 }
 
+async function replayReal(file: string, opts: { worker?: WorkerKind; json?: boolean; consulAddr?: string; allowRemote?: boolean }): Promise<number> {
+  const scenario = await loadScenario(file);
+  const agent = await agentFor(opts);
+  const stopAgent = (): void => {
+    void agent.stop().finally(() => process.exit(130));
+  };
+  // Ctrl+C: the runs clean up in their finally blocks; stop an agent we started.
+  process.once("SIGINT", stopAgent);
+  try {
+    if (!opts.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}); this takes real time…\n`);
+    const results = await replaySideBySide(scenario, kindsOf(scenario, opts.worker), agent.addr);
+    if (opts.json) {
+      const out = results.map((r) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover }, same: r.differing.length === 0 }));
+      process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
+    } else {
+      for (const r of results) process.stdout.write(`\n== ${scenario.name} · worker ${r.worker}\n${formatSideBySide(r)}\n`);
+    }
+    const differ = results.some((r) => r.differing.length > 0);
+    const violated = results.some((r) => Object.values(r.real.verdicts).includes("violated"));
+    return differ || violated ? 1 : 0;
+  } finally {
+    process.removeListener("SIGINT", stopAgent);
+    await agent.stop();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").exitOverride();
@@ -78,12 +105,19 @@ async function main(argv: string[]): Promise<number> {
     });
   program
     .command("replay")
-    .description("rerun a scenario or a saved counterexample exactly; checks the recorded trace hash")
+    .description("rerun a scenario or a saved counterexample exactly; checks the recorded trace hash; --real replays it on a Consul agent too")
     .argument("<scenario>", "scenario or counterexample file")
     .option("--worker <kind>", "one worker kind", parseWorker)
     .option("--json", "print { verdicts, traceHash } as JSON")
-    .action(async (file: string, opts: { worker?: WorkerKind; json?: boolean }) => {
-      code = await runFile(file, { ...opts, replay: true });
+    .option("--real", "also run it on a real Consul agent and compare the verdicts")
+    .option("--consul-addr <url>", "the agent to use (default: CONSUL_HTTP_ADDR, else start one)")
+    .option("--allow-remote", "allow an agent that is not on loopback")
+    .action(async (file: string, opts: { worker?: WorkerKind; json?: boolean; real?: boolean; consulAddr?: string; allowRemote?: boolean }) => {
+      if (!opts.real) {
+        code = await runFile(file, { ...opts, replay: true });
+        return;
+      }
+      code = await replayReal(file, opts);
     });
   program
     .command("check")

@@ -68,10 +68,14 @@ function sentence(r: TraceRecord): string | undefined {
 }
 
 /** The readable story of a run: who held which lock when, faults, effects; violations marked "!!". */
-export function formatTimeline(run: ScenarioRun): string {
-  const records = run.fleet.world.trace.records;
+export function formatTimeline(run: Pick<ScenarioRun, "results"> & { fleet: { world: { trace: { records: TraceRecord[] } } } }): string {
+  return formatRecords(run.fleet.world.trace.records, run.results);
+}
+
+/** The same story from any list of trace-format records (a simulator trace or a real run's log). */
+export function formatRecords(records: readonly TraceRecord[], results: ScenarioRun["results"]): string {
   const flagged = new Set<number>();
-  for (const c of checkNames) for (const i of run.results[c].recordIndexes ?? []) if (run.results[c].verdict === "violated") flagged.add(i);
+  for (const c of checkNames) for (const i of results[c].recordIndexes ?? []) if (results[c].verdict === "violated") flagged.add(i);
   const lines: string[] = [];
   records.forEach((r, i) => {
     const text = sentence(r);

@@ -1,0 +1,66 @@
+import { InputError } from "../src/errors.js";
+import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "../src/real/consul-provider.js";
+import type { WorkerKind } from "../src/workers/worker-kinds.js";
+import { formatRecords, formatTimeline } from "../sim/report/timeline.js";
+import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
+import type { Scenario } from "../sim/scenario/scenario-schema.js";
+import { realCheckNames, runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
+
+/** One worker kind replayed in both worlds. */
+export interface SideBySide {
+  worker: WorkerKind;
+  sim: ScenarioRun;
+  real: RealScenarioRun;
+  /** Checks whose verdicts differ between the worlds (modelInvariants is simulator-only). */
+  differing: string[];
+}
+
+/** Where the agent comes from: an explicit address (loopback unless allowed) or the provider chain. */
+export async function agentFor(options: { consulAddr?: string; allowRemote?: boolean }): Promise<ConsulAgent> {
+  if (options.consulAddr) {
+    const addr = normalizeConsulAddr(options.consulAddr);
+    if (!isLoopbackAddr(addr) && !options.allowRemote) {
+      throw new InputError(`--consul-addr ${addr} is not on loopback; replays write and delete keys there, so pass --allow-remote to use it`, { field: "consul-addr" });
+    }
+    return { addr, source: "env", stop: async () => undefined };
+  }
+  return provideConsul({ allowRemote: options.allowRemote });
+}
+
+/** Replays `scenario` for each kind in the simulator and on the agent at `addr`, concurrently per kind. */
+export async function replaySideBySide(scenario: Scenario, kinds: WorkerKind[], addr: string): Promise<SideBySide[]> {
+  return Promise.all(
+    kinds.map(async (worker) => {
+      const sim = await runScenario(scenario, { worker });
+      // Give the real run the simulator's duration plus a margin: real Consul is a little later.
+      const real = await runScenarioReal(scenario, { worker, addr, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
+      const differing = realCheckNames.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
+      return { worker, sim, real, differing };
+    }),
+  );
+}
+
+/** The side-by-side report: verdicts in both worlds, wall times, both timelines. */
+export function formatSideBySide(s: SideBySide): string {
+  const rows = realCheckNames.map((c) => {
+    const a = s.sim.verdicts[c];
+    const b = s.real.verdicts[c];
+    return `  ${c.padEnd(19)} ${(a === "holds" ? "holds" : "VIOLATED").padEnd(10)} ${(b === "holds" ? "holds" : "VIOLATED").padEnd(12)} ${a === b ? "same" : "DIFFERENT"}`;
+  });
+  const speedup = s.sim.wallMs > 0 ? Math.round(s.real.wallMs / s.sim.wallMs) : 0;
+  return [
+    `verdicts (${s.worker}):`,
+    `  ${"check".padEnd(19)} ${"simulator".padEnd(10)} ${"real Consul".padEnd(12)}`,
+    ...rows,
+    `  ${"modelInvariants".padEnd(19)} ${(s.sim.verdicts.modelInvariants === "holds" ? "holds" : "VIOLATED").padEnd(10)} ${"n/a".padEnd(12)} (simulator only)`,
+    "",
+    `wall time: simulator ${s.sim.wallMs.toFixed(0)}ms (${(s.sim.fleet.world.nowMs / 1000).toFixed(1)}s virtual), real ${(s.real.wallMs / 1000).toFixed(1)}s: ${speedup}x faster in the simulator`,
+    `real run: ${s.real.finished ? "every worker done" : "stopped at its time limit"}; cleanup left ${s.real.leftover.sessions} session(s) and ${s.real.leftover.keys} key(s)${s.real.skippedFaults.length ? `; not played: ${s.real.skippedFaults.join("; ")}` : ""}`,
+    "",
+    "simulator timeline:",
+    formatTimeline(s.sim),
+    "",
+    "real Consul timeline:",
+    formatRecords(s.real.records, s.real.results),
+  ].join("\n");
+}

@@ -1,0 +1,138 @@
+import { ConsulUnavailableError } from "../src/errors.js";
+import type { Clock } from "../src/ports/clock.js";
+import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "../src/ports/consul-port.js";
+import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "../src/ports/task-store.js";
+import { blockingTimeoutMs, defaultCallTimeoutMs } from "../src/consul-wire.js";
+import { systemClock } from "../src/real/system-clock.js";
+
+/** A partition's direction, as in the simulator. */
+export type RealPartition = "requests" | "responses" | "both" | undefined;
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+/**
+ * The real-time stand-in for what the simulator does to a host: every timer and every answer of
+ * one worker incarnation passes through this gate, so that a pause holds them (and releases them
+ * in order on resume), a crash swallows them for good, a partition fails the worker's Consul calls
+ * after its time-out, and drift scales its clock (design.md §2, Real Consul).
+ */
+export class WorkerGate {
+  state: "running" | "paused" | "crashed" = "running";
+  partition: RealPartition;
+  dropRenewals = false;
+  /** Extra one-way latency (ms) added before each request and after each answer. */
+  latencyMs = 0;
+  private held: (() => void)[] = [];
+  private rate = 1;
+  private anchorRealMs = performance.now();
+  private anchorLocalMs = performance.now();
+
+  /** Runs `fn` now, or on resume if paused; never if crashed. */
+  deliver(fn: () => void): void {
+    if (this.state === "crashed") return;
+    if (this.state === "paused") this.held.push(fn);
+    else fn();
+  }
+
+  pause(): void {
+    if (this.state === "running") this.state = "paused";
+  }
+
+  /** Releases what came due during the pause, in the order it came due. */
+  resume(): number {
+    if (this.state !== "paused") return 0;
+    this.state = "running";
+    const held = this.held;
+    this.held = [];
+    for (const fn of held) fn();
+    return held.length;
+  }
+
+  crash(): void {
+    this.state = "crashed";
+    this.held = [];
+  }
+
+  setClockRate(rate: number): void {
+    this.anchorLocalMs = this.localNowMs();
+    this.anchorRealMs = performance.now();
+    this.rate = rate;
+  }
+
+  localNowMs(): number {
+    return this.anchorLocalMs + (performance.now() - this.anchorRealMs) * this.rate;
+  }
+
+  /** Settles through the gate: held while paused, dropped when crashed. */
+  private through<T>(promise: Promise<T>): Promise<T> {
+    if (this.state === "crashed") return never();
+    return new Promise<T>((resolve, reject) => {
+      promise.then(
+        (v) => this.deliver(() => resolve(v)),
+        (e: unknown) => this.deliver(() => reject(e)),
+      );
+    });
+  }
+
+  /** The worker's Clock: drifted, and gated. */
+  clock(): Clock {
+    return {
+      nowMs: () => this.localNowMs(),
+      sleepMs: (ms, signal) => this.through(systemClock.sleepMs(Math.max(0, ms) / this.rate, signal)),
+    };
+  }
+
+  /** One Consul call through latency, partition and the gate. */
+  private async call<T>(op: string, options: CallOptions | undefined, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    const startMs = performance.now();
+    const giveUp = async (): Promise<never> => {
+      await systemClock.sleepMs(Math.max(0, startMs + timeoutMs - performance.now()), options?.signal);
+      throw new ConsulUnavailableError({ operation: op, reason: `no response within ${timeoutMs}ms (partitioned)`, timeoutMs });
+    };
+    if (this.latencyMs > 0) await systemClock.sleepMs(this.latencyMs);
+    if (this.partition === "requests" || this.partition === "both") return giveUp();
+    let result: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      result = { ok: true, value: await fn() };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    // The answer is lost if the link drops answers now: Consul acted, the caller times out.
+    if (this.partition === "responses" || this.partition === "both") return giveUp();
+    if (this.latencyMs > 0) await systemClock.sleepMs(this.latencyMs);
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
+  /** The worker's ConsulPort: `inner` behind this gate's faults. */
+  consul(inner: ConsulPort): ConsulPort {
+    const t = (o?: CallOptions): number => o?.timeoutMs ?? defaultCallTimeoutMs;
+    const g = <T>(p: () => Promise<T>): Promise<T> => (this.state === "crashed" ? never() : this.through(p()));
+    return {
+      sessionCreate: (o?: SessionCreateOptions) => g(() => this.call("session.create", o, t(o), () => inner.sessionCreate(o))),
+      sessionRenew: (id: string, o?: CallOptions): Promise<SessionEntry | null> =>
+        g(async () => {
+          if (this.dropRenewals) throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
+          return this.call("session.renew", o, t(o), () => inner.sessionRenew(id, o));
+        }),
+      sessionDestroy: (id: string, o?: CallOptions) => g(() => this.call("session.destroy", o, t(o), () => inner.sessionDestroy(id, o))),
+      sessionInfo: (id: string, o?: CallOptions) => g(() => this.call("session.info", o, t(o), () => inner.sessionInfo(id, o))),
+      kvGet: (key: string, o?: KvGetOptions): Promise<KvGetResult> => {
+        const blocking = o?.index !== undefined && o.index > 0;
+        return g(() => this.call("kv.get", o, o?.timeoutMs ?? (blocking ? blockingTimeoutMs(o?.waitMs) : defaultCallTimeoutMs), () => inner.kvGet(key, o)));
+      },
+      kvPut: (key: string, value: string | null, o?: KvPutOptions) => g(() => this.call("kv.put", o, t(o), () => inner.kvPut(key, value, o))),
+      kvDelete: (key: string, o?: CallOptions & { cas?: number }) => g(() => this.call("kv.delete", o, t(o), () => inner.kvDelete(key, o))),
+    };
+  }
+
+  /** The worker's TaskStore: answers gated (a paused or crashed worker does not see them). */
+  store(inner: TaskStore): TaskStore {
+    return {
+      listPending: (): Promise<TaskSpec[]> => this.through(inner.listPending()),
+      isCommitted: (id: string): Promise<boolean> => this.through(inner.isCommitted(id)),
+      claim: (id: string, token: number): Promise<ClaimResult> => (this.state === "crashed" ? never() : this.through(inner.claim(id, token))),
+      commit: (id: string, r: CommitRequest): Promise<CommitResult> => (this.state === "crashed" ? never() : this.through(inner.commit(id, r))),
+    };
+  }
+}
