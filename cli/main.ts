@@ -73,7 +73,7 @@ async function replayReal(file: string, opts: { worker?: WorkerKind; json?: bool
   process.once("SIGINT", stopAgent);
   try {
     if (!opts.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}); this takes real time…\n`);
-    const results = await replaySideBySide(scenario, kindsOf(scenario, opts.worker), agent.addr);
+    const results = await replaySideBySide(scenario, kindsOf(scenario, opts.worker), agent.addr, { useClusterForFailover: !opts.consulAddr });
     if (opts.json) {
       const out = results.map((r) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover }, same: r.differing.length === 0 }));
       process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);

@@ -4,6 +4,7 @@ import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import { formatRecords, formatTimeline } from "../sim/report/timeline.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
+import { startConsulCluster } from "../src/real/consul-cluster.js";
 import { realCheckNames, runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
 
 /** One worker kind replayed in both worlds. */
@@ -27,17 +28,32 @@ export async function agentFor(options: { consulAddr?: string; allowRemote?: boo
   return provideConsul({ allowRemote: options.allowRemote });
 }
 
-/** Replays `scenario` for each kind in the simulator and on the agent at `addr`, concurrently per kind. */
-export async function replaySideBySide(scenario: Scenario, kinds: WorkerKind[], addr: string): Promise<SideBySide[]> {
-  return Promise.all(
-    kinds.map(async (worker) => {
-      const sim = await runScenario(scenario, { worker });
+/**
+ * Replays `scenario` for each kind in the simulator and on the agent at `addr`, concurrently per
+ * kind. A scenario with a leader failover gets, per kind, a fresh local 3-server cluster of real
+ * agents instead (unless `useClusterForFailover` is false), whose leader is killed at the fault.
+ */
+export async function replaySideBySide(scenario: Scenario, kinds: WorkerKind[], addr: string, options: { useClusterForFailover?: boolean } = {}): Promise<SideBySide[]> {
+  const needsCluster = (options.useClusterForFailover ?? true) && scenario.faults.some((f) => f.type === "leader-failover");
+  const one = async (worker: WorkerKind): Promise<SideBySide> => {
+    const sim = await runScenario(scenario, { worker });
+    const cluster = needsCluster ? await startConsulCluster() : undefined;
+    try {
       // Give the real run the simulator's duration plus a margin: real Consul is a little later.
-      const real = await runScenarioReal(scenario, { worker, addr, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
+      const real = await runScenarioReal(scenario, { worker, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
       const differing = realCheckNames.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
       return { worker, sim, real, differing };
-    }),
-  );
+    } finally {
+      await cluster?.stop();
+    }
+  };
+  // Clusters are heavy on a 2-core machine: one at a time; single-agent replays run together.
+  if (needsCluster) {
+    const out: SideBySide[] = [];
+    for (const k of kinds) out.push(await one(k));
+    return out;
+  }
+  return Promise.all(kinds.map(one));
 }
 
 /** The side-by-side report: verdicts in both worlds, wall times, both timelines. */

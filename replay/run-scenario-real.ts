@@ -11,6 +11,7 @@ import type { CheckResult } from "../sim/checkers/check-types.js";
 import { describeFault } from "../sim/scenario/apply-faults.js";
 import { checkNames, type CheckName, type Fault, type Scenario, type Verdict } from "../sim/scenario/scenario-schema.js";
 import { WorkerGate } from "./worker-gate.js";
+import type { ConsulCluster } from "../src/real/consul-cluster.js";
 
 /** The outcome of a scenario replayed on a real agent. */
 export interface RealScenarioRun {
@@ -39,7 +40,7 @@ export const realCheckNames: CheckName[] = checkNames.filter((c) => c !== "model
  */
 export async function runScenarioReal(
   scenario: Scenario,
-  options: { worker: WorkerKind; addr: string; timeLimitMs: number; token?: string },
+  options: { worker: WorkerKind; addr: string; timeLimitMs: number; token?: string | undefined; cluster?: ConsulCluster | undefined },
 ): Promise<RealScenarioRun> {
   const runPrefix = `locksim-replay/${randomUUID()}`;
   const settings: WorkerSettings = {
@@ -168,10 +169,26 @@ export async function runScenarioReal(
         record(id, "host.clock-rate", { rate: f.rate });
         if (f.durationMs !== undefined) at(f.atMs + f.durationMs, () => gates.get(id)!.setClockRate(1));
         return;
-      case "leader-failover":
-        skippedFaults.push(describeFault(f));
-        record("consul", "fault.skipped", { fault: describeFault(f), why: "a leader failover needs a 3-server cluster; this replay uses one agent" });
+      case "leader-failover": {
+        const cluster = options.cluster;
+        if (!cluster) {
+          skippedFaults.push(describeFault(f));
+          record("consul", "fault.skipped", { fault: describeFault(f), why: "a leader failover needs a 3-server cluster; this replay uses one agent" });
+          return;
+        }
+        // The real failover lasts as long as the election takes, not the scenario's unavailableMs.
+        void cluster
+          .killLeader()
+          .then((old) => {
+            record("consul", "consul.leader.lost", { killed: old });
+            return cluster.waitForNewLeader(old);
+          })
+          .then(
+            (leader) => record("consul", "consul.leader.elected", { leader }),
+            (error: unknown) => record("consul", "fault.skipped", { fault: describeFault(f), why: String(error) }),
+          );
         return;
+      }
     }
   };
 

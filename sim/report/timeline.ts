@@ -53,9 +53,9 @@ function sentence(r: TraceRecord): string | undefined {
     case "consul.session.invalidate":
       return `Consul invalidates session ${short(d.session)} (check ${String(d.check)})`;
     case "consul.leader.lost":
-      return `Consul loses its leader for ${String(d.unavailableMs)}ms`;
+      return d.killed !== undefined ? `Consul leader ${String(d.killed)} killed (SIGKILL)` : `Consul loses its leader for ${String(d.unavailableMs)}ms`;
     case "consul.leader.elected":
-      return `Consul has a new leader; TTL timers of ${String(d.sessions)} session(s) re-armed`;
+      return d.leader !== undefined ? `Consul has a new leader: ${String(d.leader)}` : `Consul has a new leader; TTL timers of ${String(d.sessions)} session(s) re-armed`;
     case "consul.invariant":
       return `MODEL INVARIANT BROKEN: ${String(d.violation)}`;
     case "net.partition":
