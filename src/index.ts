@@ -25,6 +25,8 @@ export {
 } from "./errors.js";
 export { InMemoryTaskStore, type CommitRecord, type InMemoryTaskStoreOptions } from "./in-memory-task-store.js";
 export { RecordingConsulPort } from "./recording-consul-port.js";
+export { ForwardingConsulPort } from "./forwarding-consul-port.js";
+export { startConsulCluster, type ConsulCluster } from "./real/consul-cluster.js";
 export { sleepingTask } from "./sleeping-task.js";
 export {
   defaultWorkerSettings,
