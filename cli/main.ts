@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The locksim command line: run scenarios in the simulator, sweep generated fault plans, replay.
 import { Command, InvalidArgumentError } from "commander";
+import { basename, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { WorkerFactory } from "../src/workers/worker-types.js";
 import { InputError } from "../src/errors.js";
 import { isWorkerKind, type WorkerKind } from "../src/workers/worker-kinds.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
@@ -39,12 +42,30 @@ function anyViolated(runs: ScenarioRun[]): boolean {
   return runs.some((r) => Object.values(r.verdicts).includes("violated"));
 }
 
-async function runFile(file: string, options: { worker?: WorkerKind; seed?: number | string; json?: boolean; replay?: boolean }): Promise<number> {
+/** Loads a user's worker: an ES module whose default export (or `worker` export) is a WorkerFactory. */
+async function loadWorkerModule(path: string): Promise<{ name: string; factory: WorkerFactory }> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`--worker-module ${path}: cannot import it: ${error instanceof Error ? error.message : String(error)}`, { field: "worker-module" });
+  }
+  const factory = typeof mod.default === "function" ? mod.default : mod.worker;
+  if (typeof factory !== "function") {
+    throw new InputError(`--worker-module ${path}: expected a WorkerFactory as the default export or as \`worker\`; found exports ${Object.keys(mod).join(", ") || "(none)"}`, { field: "worker-module" });
+  }
+  return { name: basename(path).replace(/\.[cm]?[jt]s$/, ""), factory: factory as WorkerFactory };
+}
+
+async function runFile(file: string, options: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean; replay?: boolean }): Promise<number> {
   const scenario = await loadScenario(file);
   const runs: ScenarioRun[] = [];
   let hashMismatch = false;
-  for (const kind of kindsOf(scenario, options.worker)) {
-    const run = await runScenario(scenario, { worker: kind, seed: options.seed });
+  const custom = options.workerModule ? await loadWorkerModule(options.workerModule) : undefined;
+  const targets: (WorkerKind | { name: string; factory: WorkerFactory })[] = custom ? [custom] : kindsOf(scenario, options.worker);
+  for (const target of targets) {
+    const kind = typeof target === "string" ? target : (target.name as WorkerKind);
+    const run = await runScenario(scenario, typeof target === "string" ? { worker: target, seed: options.seed } : { worker: target.factory, workerName: target.name, seed: options.seed });
     runs.push(run);
     const recorded = scenario.traceHashes?.[kind];
     if (options.replay && recorded && options.seed === undefined && recorded !== run.traceHash) hashMismatch = true;
@@ -53,7 +74,9 @@ async function runFile(file: string, options: { worker?: WorkerKind; seed?: numb
     process.stdout.write(`${formatTimeline(run)}\n\nverdicts:\n${formatVerdicts(run, scenario.expect[kind])}\n`);
     process.stdout.write(`\ntrace ${run.traceHash} (${run.fleet.world.steps} events, ${run.fleet.world.nowMs}ms virtual, ${run.wallMs.toFixed(0)}ms wall)\n`);
     if (recorded && options.replay) process.stdout.write(recorded === run.traceHash ? "replay: byte-identical to the recorded trace\n" : `replay: DIFFERS from the recorded trace ${recorded}\n`);
-    if (Object.values(run.verdicts).includes("violated")) process.stdout.write(`replay: locksim replay ${file} --worker ${kind}\n`);
+    if (Object.values(run.verdicts).includes("violated")) {
+      process.stdout.write(custom ? `replay: locksim run ${file} --worker-module ${options.workerModule}\n` : `replay: locksim replay ${file} --worker ${kind}\n`);
+    }
   }
   if (options.json) {
     const out = runs.map((r) => ({ worker: r.worker, seed: r.seed, verdicts: r.verdicts, traceHash: r.traceHash }));
@@ -98,9 +121,10 @@ async function main(argv: string[]): Promise<number> {
     .description("run a scenario in the simulator; prints the timeline and the verdicts (exit 1 if a check is violated)")
     .argument("<scenario>", "scenario file (JSON)")
     .option("--worker <kind>", `one worker kind (${workerKindNames.join(", ")}); default: every kind the scenario names`, parseWorker)
+    .option("--worker-module <path>", "your own worker: an ES module exporting a WorkerFactory (default export or `worker`)")
     .option("--seed <n>", "override the scenario's seed", parseSeed)
     .option("--json", "print { verdicts, traceHash } as JSON")
-    .action(async (file: string, opts: { worker?: WorkerKind; seed?: number | string; json?: boolean }) => {
+    .action(async (file: string, opts: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean }) => {
       code = await runFile(file, opts);
     });
   program

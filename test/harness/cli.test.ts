@@ -56,6 +56,17 @@ describe("locksim CLI", () => {
     expect(replay.stdout).toMatch(/byte-identical/);
   });
 
+  it("runs your own worker from a module (--worker-module), and names a module that exports none", async () => {
+    const r = await locksim("run", "scenarios/gc-pause-longer-than-ttl.json", "--worker-module", "examples/check-before-commit-worker.ts", "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { worker: string; verdicts: Record<string, string> };
+    expect(out.worker).toBe("check-before-commit-worker");
+    expect(out.verdicts.atMostOnce).toBe("violated");
+    const bad = await locksim("run", "scenarios/gc-pause-longer-than-ttl.json", "--worker-module", "src/errors.ts");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--worker-module src\/errors.ts: expected a WorkerFactory as the default export or as `worker`; found exports/);
+  });
+
   it("bad input: exit 2 and a message naming the file, the field, what was expected and what was found", async () => {
     const dir = await mkdtemp(join(tmpdir(), "locksim-"));
     const bad = join(dir, "bad.json");
