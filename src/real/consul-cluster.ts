@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsulProviderError, freePort, waitForLeader } from "./consul-provider.js";
+import { ConsulProviderError, freePort, sleep, waitForLeader } from "./consul-provider.js";
 
 /** One server of a local cluster. */
 interface ServerProc {
@@ -26,7 +26,6 @@ export interface ConsulCluster {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {

@@ -25,7 +25,8 @@ export interface ProvideConsulOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` of real time (real adapters only). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Normalises "127.0.0.1:8500" or "http://host:port/" to "http://host:port". */
 export function normalizeConsulAddr(raw: string): string {
