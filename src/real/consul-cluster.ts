@@ -40,8 +40,23 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
  * ports, with raft_multiplier 1 so that elections take about a second (the production default of 5
  * made the measured failover in consul-semantics.md §2 last 19.5s). Used for leader-failover tests.
  */
-export async function startConsulCluster(options: { servers?: number; readyTimeoutMs?: number } = {}): Promise<ConsulCluster> {
-  const count = options.servers ?? 3;
+export async function startConsulCluster(options: { servers?: number; readyTimeoutMs?: number; attempts?: number } = {}): Promise<ConsulCluster> {
+  // Free ports are probed, then released before consul binds them, so another process can take
+  // one in between (two clusters starting at once in CI did): that server exits, the others wait
+  // for it forever. Such an attempt is detected and retried on fresh ports.
+  const attempts = options.attempts ?? 3;
+  const failures: string[] = [];
+  for (let i = 1; i <= attempts; i++) {
+    try {
+      return await startOnce(options.servers ?? 3, options.readyTimeoutMs ?? 30_000);
+    } catch (error) {
+      failures.push(`attempt ${i}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new ConsulProviderError(`a ${options.servers ?? 3}-server Consul cluster did not elect a leader:\n  ${failures.join("\n  ")}`);
+}
+
+async function startOnce(count: number, readyTimeoutMs: number): Promise<ConsulCluster> {
   const dir = await mkdtemp(join(tmpdir(), "locksim-cluster-"));
   const children: ChildProcess[] = [];
   const servers: ServerProc[] = [];
@@ -74,11 +89,16 @@ export async function startConsulCluster(options: { servers?: number; readyTimeo
       await Promise.all(children.map((c) => kill(c, "SIGKILL")));
       await rm(dir, { recursive: true, force: true });
     })());
+  // An agent that exits during start-up (a port taken meanwhile) means the attempt cannot succeed.
+  const earlyExit = new Promise<never>((_, reject) => {
+    for (const c of children) c.once("exit", (code, signal) => reject(new Error(`an agent exited during start-up (code ${code}, signal ${signal})`)));
+  });
+  earlyExit.catch(() => undefined);
   try {
-    await waitForLeader(clientAddr, options.readyTimeoutMs ?? 60_000);
+    await Promise.race([waitForLeader(clientAddr, readyTimeoutMs), earlyExit]);
   } catch (error) {
     await stop();
-    throw new ConsulProviderError(`a ${count}-server Consul cluster did not elect a leader: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   }
   const leader = async (): Promise<string> => {
     const res = await fetch(`${clientAddr}/v1/status/leader`);
