@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
-import { faultsEndMs } from "../sim/scenario/apply-faults.js";
+import { faultsEndMs } from "../sim/faults/fault-table.js";
 import type { Fault, FaultType, Scenario } from "../sim/scenario/scenario-schema.js";
 
 /** Every fault type the generator knows. */

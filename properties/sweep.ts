@@ -84,7 +84,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     // Step records are left out while sweeping: the checkers do not read them, and it is faster.
     const run = await runScenario(scenario, { worker: options.worker, traceSteps: false });
     if (!shrinking) for (const c of checkNames) if (run.verdicts[c] === "violated") violations[c]++;
-    const ok = safetyChecks.every((c) => run.verdicts[c] === "holds");
+    const ok = safetyChecks.every((c) => run.verdicts[c] !== "violated");
     if (!ok && !shrinking) {
       shrinking = true;
       foundAtRun = generated;
@@ -100,7 +100,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     // Parallel sweep: the same scenarios fast-check would generate (same seed), run on threads;
     // the first failure (in generation order) is then replayed by path and shrunk here.
     const scenarios = fc.sample(arb, { seed: options.seed, numRuns: options.runs });
-    const failed = (v: Record<CheckName, Verdict>): boolean => safetyChecks.some((c) => v[c] !== "holds");
+    const failed = (v: Record<CheckName, Verdict>): boolean => safetyChecks.some((c) => v[c] === "violated");
     const pooled = await runInPool({ worker: options.worker, scenarios, threads, failed, onProgress: (n) => bar?.update(n, { rate: Math.round(n / ((performance.now() - t0) / 1000)), status: "sweeping" }) });
     calls = pooled.verdicts.length;
     generated = pooled.verdicts.length;

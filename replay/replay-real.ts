@@ -1,11 +1,12 @@
 import { InputError } from "../src/errors.js";
 import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "../src/real/consul-provider.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
-import { formatRecords, formatTimeline } from "../sim/report/timeline.js";
+import { formatRecords, formatTimeline, verdictLabel } from "../sim/report/timeline.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { startConsulCluster } from "../src/real/consul-cluster.js";
-import { realCheckNames, runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
+import { runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
+import { comparedChecks } from "../sim/scenario/scenario-run-parts.js";
 
 /** One worker kind replayed in both worlds. */
 export interface SideBySide {
@@ -41,7 +42,7 @@ export async function replaySideBySide(scenario: Scenario, kinds: WorkerKind[], 
     try {
       // Give the real run the simulator's duration plus a margin: real Consul is a little later.
       const real = await runScenarioReal(scenario, { worker, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
-      const differing = realCheckNames.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
+      const differing = comparedChecks.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
       return { worker, sim, real, differing };
     } finally {
       await cluster?.stop();
@@ -58,17 +59,17 @@ export async function replaySideBySide(scenario: Scenario, kinds: WorkerKind[], 
 
 /** The side-by-side report: verdicts in both worlds, wall times, both timelines. */
 export function formatSideBySide(s: SideBySide): string {
-  const rows = realCheckNames.map((c) => {
+  const rows = comparedChecks.map((c) => {
     const a = s.sim.verdicts[c];
     const b = s.real.verdicts[c];
-    return `  ${c.padEnd(19)} ${(a === "holds" ? "holds" : "VIOLATED").padEnd(10)} ${(b === "holds" ? "holds" : "VIOLATED").padEnd(12)} ${a === b ? "same" : "DIFFERENT"}`;
+    return `  ${c.padEnd(19)} ${verdictLabel(a).padEnd(15)} ${verdictLabel(b).padEnd(15)} ${a === b ? "same" : "DIFFERENT"}`;
   });
   const speedup = s.sim.wallMs > 0 ? Math.round(s.real.wallMs / s.sim.wallMs) : 0;
   return [
     `verdicts (${s.worker}):`,
-    `  ${"check".padEnd(19)} ${"simulator".padEnd(10)} ${"real Consul".padEnd(12)}`,
+    `  ${"check".padEnd(19)} ${"simulator".padEnd(15)} ${"real Consul".padEnd(15)}`,
     ...rows,
-    `  ${"modelInvariants".padEnd(19)} ${(s.sim.verdicts.modelInvariants === "holds" ? "holds" : "VIOLATED").padEnd(10)} ${"n/a".padEnd(12)} (simulator only)`,
+    `  ${"modelInvariants".padEnd(19)} ${verdictLabel(s.sim.verdicts.modelInvariants).padEnd(15)} ${"not applicable".padEnd(15)} (the model exists only in the simulator)`,
     "",
     `wall time: simulator ${s.sim.wallMs.toFixed(0)}ms (${(s.sim.fleet.world.nowMs / 1000).toFixed(1)}s virtual), real ${(s.real.wallMs / 1000).toFixed(1)}s: ${speedup}x faster in the simulator`,
     `real run: ${s.real.finished ? "every worker done" : "stopped at its time limit"}; cleanup left ${s.real.leftover.sessions} session(s) and ${s.real.leftover.keys} key(s)${s.real.skippedFaults.length ? `; not played: ${s.real.skippedFaults.join("; ")}` : ""}`,

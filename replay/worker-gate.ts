@@ -3,7 +3,7 @@ import type { Clock } from "../src/ports/clock.js";
 import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "../src/ports/consul-port.js";
 import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "../src/ports/task-store.js";
 import { blockingTimeoutMs, defaultCallTimeoutMs } from "../src/consul-wire.js";
-import { systemClock } from "../src/real/system-clock.js";
+import { systemClock, systemRandom } from "../src/real/system-clock.js";
 
 /** A partition's direction, as in the simulator. */
 export type RealPartition = "requests" | "responses" | "both" | undefined;
@@ -20,8 +20,11 @@ export class WorkerGate {
   state: "running" | "paused" | "crashed" = "running";
   partition: RealPartition;
   dropRenewals = false;
-  /** Extra one-way latency (ms) added before each request and after each answer. */
-  latencyMs = 0;
+  /**
+   * Extra one-way latency added before each request and after each answer, drawn uniformly per
+   * message in [min, max] ms as the simulator's network draws it (undefined: none added).
+   */
+  latency: { latencyMsMin: number; latencyMsMax: number } | undefined;
   private held: (() => void)[] = [];
   private rate = 1;
   private anchorRealMs = performance.now();
@@ -32,6 +35,11 @@ export class WorkerGate {
     if (this.state === "crashed") return;
     if (this.state === "paused") this.held.push(fn);
     else fn();
+  }
+
+  /** How many timers and answers a resume would release now. */
+  get heldCount(): number {
+    return this.held.length;
   }
 
   pause(): void {
@@ -89,7 +97,7 @@ export class WorkerGate {
       await systemClock.sleepMs(Math.max(0, startMs + timeoutMs - performance.now()), options?.signal);
       throw new ConsulUnavailableError({ operation: op, reason: `no response within ${timeoutMs}ms (partitioned)`, timeoutMs });
     };
-    if (this.latencyMs > 0) await systemClock.sleepMs(this.latencyMs);
+    await this.delay();
     if (this.partition === "requests" || this.partition === "both") return giveUp();
     let result: { ok: true; value: T } | { ok: false; error: unknown };
     try {
@@ -99,9 +107,15 @@ export class WorkerGate {
     }
     // The answer is lost if the link drops answers now: Consul acted, the caller times out.
     if (this.partition === "responses" || this.partition === "both") return giveUp();
-    if (this.latencyMs > 0) await systemClock.sleepMs(this.latencyMs);
+    await this.delay();
     if (!result.ok) throw result.error;
     return result.value;
+  }
+
+  /** One message's extra latency (slow-network fault). */
+  private async delay(): Promise<void> {
+    const l = this.latency;
+    if (l) await systemClock.sleepMs(l.latencyMsMin + Math.floor(systemRandom.next() * (l.latencyMsMax - l.latencyMsMin + 1)));
   }
 
   /** The worker's ConsulPort: `inner` behind this gate's faults. */

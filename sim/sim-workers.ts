@@ -60,7 +60,7 @@ export function workerHost(options: {
       store: options.store,
       settings: options.settings,
       runTask: sleepingTask(ctx.clock),
-      log: (kind, data) => world.record(ctx.hostId, kind, data),
+      log: (kind, ...data) => world.record(ctx.hostId, kind, ...data),
     });
   };
 }
@@ -72,7 +72,7 @@ export function buildSimFleet(options: SimFleetOptions): SimFleet {
   const store = new InMemoryTaskStore({
     tasks: options.tasks,
     fenced: options.fencedStore ?? false,
-    onEvent: (kind, data) => world.record("store", kind, data),
+    onEvent: (event) => world.emit("store", event),
   });
   const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings };
   const factory = workerHost({ world, worker: options.worker, store, settings, wrapConsul: options.wrapConsul });

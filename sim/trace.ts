@@ -1,24 +1,24 @@
 import { createHash } from "node:crypto";
+import type { TraceArgs, TraceEvent, TraceKind, TraceRecord, TraceRecordOf } from "../src/trace-events.js";
 
-/** One line of the trace: what happened, when (virtual ms), on which host. */
-export interface TraceRecord {
-  atMs: number;
-  /** The host concerned, or "-" for the world, the network and Consul. */
-  host: string;
-  kind: string;
-  data: Record<string, unknown> | undefined;
-}
+export type { TraceRecord, TraceRecordOf, TraceKind } from "../src/trace-events.js";
 
 /**
- * The append-only log of a run. Checkers read it; the report prints it; its hash proves that two
- * runs were identical (same seed → same bytes → same hash).
+ * The append-only log of a run, in the typed vocabulary of src/trace-events.ts. Checkers read it;
+ * the report prints it; its hash proves that two runs were identical (same seed → same bytes →
+ * same hash).
  */
 export class Trace {
   readonly records: TraceRecord[] = [];
 
   /** Appends one record. `data` must be JSON-serialisable and built deterministically. */
-  record(atMs: number, host: string, kind: string, data?: Record<string, unknown>): void {
-    this.records.push({ atMs, host, kind, data });
+  record<K extends TraceKind>(atMs: number, host: string, kind: K, ...data: TraceArgs<K>): void {
+    this.records.push({ atMs, host, kind, data: data[0] } as TraceRecord);
+  }
+
+  /** Appends an event built elsewhere (a resource's or a real fleet's), at `atMs` on `host`. */
+  append(atMs: number, host: string, event: TraceEvent): void {
+    this.records.push({ atMs, host, ...event } as TraceRecord);
   }
 
   /** The canonical text of one record: the bytes that the hash covers. */
@@ -33,20 +33,21 @@ export class Trace {
 
   /** SHA-256 (hex) of the canonical text; equal hashes mean byte-identical traces. */
   hash(): string {
-    const h = createHash("sha256");
-    for (const r of this.records) {
-      h.update(Trace.line(r));
-      h.update("\n");
-    }
-    return h.digest("hex");
+    return hashRecords(this.records);
   }
 
-  /** Records of one kind (or of kinds with a given prefix, when `kind` ends with "*"). */
-  ofKind(kind: string): TraceRecord[] {
-    if (kind.endsWith("*")) {
-      const prefix = kind.slice(0, -1);
-      return this.records.filter((r) => r.kind.startsWith(prefix));
-    }
-    return this.records.filter((r) => r.kind === kind);
+  /** Records of one kind. */
+  ofKind<K extends TraceKind>(kind: K): TraceRecordOf<K>[] {
+    return this.records.filter((r): r is TraceRecord & TraceRecordOf<K> => r.kind === kind);
   }
+}
+
+/** SHA-256 (hex) of records' canonical text (a simulator trace or a real run's log). */
+export function hashRecords(records: readonly TraceRecord[]): string {
+  const h = createHash("sha256");
+  for (const r of records) {
+    h.update(Trace.line(r));
+    h.update("\n");
+  }
+  return h.digest("hex");
 }

@@ -1,6 +1,7 @@
 import { EventQueue, type SimEvent } from "./event-queue.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
+import type { TraceArgs, TraceEvent, TraceKind } from "../src/trace-events.js";
 import { Host, type HostFactory, type HostContext } from "./host.js";
 import { Network } from "./network.js";
 import { acquireGuard, realTimers, runInWorld, type GuardOwner } from "./determinism-guard.js";
@@ -104,8 +105,13 @@ export class World implements GuardOwner {
   }
 
   /** Appends to the trace at the current virtual time. */
-  record(host: string | undefined, kind: string, data?: Record<string, unknown>): void {
-    this.trace.record(this.now, host ?? "-", kind, data);
+  record<K extends TraceKind>(host: string | undefined, kind: K, ...data: TraceArgs<K>): void {
+    this.trace.record(this.now, host ?? "-", kind, ...data);
+  }
+
+  /** Appends an event built elsewhere (a resource's) at the current virtual time. */
+  emit(host: string | undefined, event: TraceEvent): void {
+    this.trace.append(this.now, host ?? "-", event);
   }
 
   /** Queues `run` at a virtual time; returns the event so it can be cancelled. */

@@ -1,3 +1,4 @@
+import type { TraceEvent } from "./trace-events.js";
 import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "./ports/task-store.js";
 
 /** One commit attempt, as the store saw it. */
@@ -15,7 +16,7 @@ export interface InMemoryTaskStoreOptions {
   /** Reject commits without a token, or with one lower than the highest seen. Default false. */
   fenced?: boolean;
   /** Called on every claim and commit, for the trace (the simulator records these). */
-  onEvent?: (kind: "store.claim" | "store.commit", data: Record<string, unknown>) => void;
+  onEvent?: (event: Extract<TraceEvent, { kind: "store.claim" | "store.commit" }>) => void;
 }
 
 /**
@@ -64,7 +65,7 @@ export class InMemoryTaskStore implements TaskStore {
     else if (this.effects.has(taskId)) result = { proceed: false, reason: "committed" };
     else result = { proceed: true };
     if (highest === undefined || token > highest) this.highestToken.set(taskId, token);
-    this.onEvent?.("store.claim", { task: taskId, token, ...result });
+    this.onEvent?.({ kind: "store.claim", data: { task: taskId, token, ...result } });
     return result;
   }
 
@@ -75,7 +76,7 @@ export class InMemoryTaskStore implements TaskStore {
       if (request.token !== undefined) this.highestToken.set(taskId, Math.max(request.token, this.highestToken.get(taskId) ?? 0));
     }
     this.attempts.push({ taskId, workerId: request.workerId, token: request.token, accepted: result.accepted, reason: result.reason });
-    this.onEvent?.("store.commit", { task: taskId, worker: request.workerId, token: request.token ?? null, accepted: result.accepted, ...(result.reason ? { reason: result.reason } : {}) });
+    this.onEvent?.({ kind: "store.commit", data: { task: taskId, worker: request.workerId, token: request.token ?? null, accepted: result.accepted, ...(result.reason ? { reason: result.reason } : {}) } });
     return result;
   }
 

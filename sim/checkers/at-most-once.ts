@@ -1,13 +1,15 @@
-import type { Checker } from "./check-types.js";
+import { notApplicable, type Checker } from "./check-types.js";
 
 /** At-most-once effect (the mission's property): each task's effect is committed at most once. */
 export const atMostOnce: Checker = ({ records }) => {
   const first = new Map<string, { index: number; worker: string; atMs: number }>();
+  let attempts = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    if (r.kind !== "store.commit" || r.data?.accepted !== true) continue;
-    const task = String(r.data.task);
-    const worker = String(r.data.worker);
+    if (r.kind !== "store.commit") continue;
+    attempts++;
+    if (!r.data.accepted) continue;
+    const { task, worker } = r.data;
     const before = first.get(task);
     if (before) {
       return {
@@ -19,5 +21,6 @@ export const atMostOnce: Checker = ({ records }) => {
     }
     first.set(task, { index: i, worker, atMs: r.atMs });
   }
-  return { verdict: "holds", detail: `${first.size} task(s) took effect once each` };
+  if (attempts === 0) return notApplicable("no commit attempts were recorded");
+  return { verdict: "holds", detail: `${first.size} task(s) took effect once each (${attempts} commit attempt(s))` };
 };

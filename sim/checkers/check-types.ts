@@ -19,4 +19,9 @@ export interface CheckResult {
 /** A checker. */
 export type Checker = (input: CheckInput) => CheckResult;
 
+/** The result of a check that saw nothing to judge: says what was missing, never "holds". */
+export function notApplicable(missing: string): CheckResult {
+  return { verdict: "not-applicable", detail: `not applicable: ${missing}` };
+}
+
 export type { CheckName, Verdict };

@@ -1,9 +1,10 @@
-import type { Checker } from "./check-types.js";
+import { notApplicable, type Checker } from "./check-types.js";
 
 /** Liveness: by the end of the run (after the faults stop and a quiet period) every task took effect. */
 export const liveness: Checker = ({ records, tasks }) => {
+  if (tasks.length === 0) return notApplicable("the run had no tasks");
   const done = new Set<string>();
-  for (const r of records) if (r.kind === "store.commit" && r.data?.accepted === true) done.add(String(r.data.task));
+  for (const r of records) if (r.kind === "store.commit" && r.data.accepted) done.add(r.data.task);
   const missing = tasks.filter((t) => !done.has(t.id)).map((t) => t.id);
   const endMs = records.at(-1)?.atMs ?? 0;
   if (missing.length) return { verdict: "violated", detail: `never committed by the end of the run (${endMs}ms): ${missing.join(", ")}`, atMs: endMs };

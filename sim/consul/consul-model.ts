@@ -1,6 +1,7 @@
 import type { SimEvent } from "../event-queue.js";
 import type { Prng } from "../prng.js";
 import type { World } from "../world.js";
+import type { TraceArgs, TraceKind } from "../../src/trace-events.js";
 import { ConsulState, RpcError, modelNodeName, uuidLookupError, type KvRecord, type SessionRecord, type StateListener } from "./consul-state.js";
 import { goQuote, parseGoDuration } from "./go-duration.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
@@ -116,8 +117,8 @@ export class ConsulModel implements StateListener {
     world.network.register(options.service ?? "consul", (request) => this.handle(request as HttpRequest));
   }
 
-  private record(kind: string, data?: Record<string, unknown>): void {
-    this.world.record("consul", kind, data);
+  private record<K extends TraceKind>(kind: K, ...data: TraceArgs<K>): void {
+    this.world.record("consul", kind, ...data);
   }
 
   private lastRaftIndex = 0;

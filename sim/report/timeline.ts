@@ -1,65 +1,84 @@
 import type { TraceRecord } from "../trace.js";
 import type { ScenarioRun } from "../scenario/run-scenario.js";
-import { checkNames } from "../scenario/scenario-schema.js";
+import { checkNames, type Verdict } from "../scenario/scenario-schema.js";
 
-const short = (v: unknown): string => String(v ?? "").slice(0, 8);
+const short = (v: string): string => v.slice(0, 8);
 
 /** One record as a sentence, or undefined when the timeline leaves it out. */
 function sentence(r: TraceRecord): string | undefined {
-  const d = r.data ?? {};
   switch (r.kind) {
-    case "fault":
-      return `FAULT: ${String(d.fault)}`;
-    case "fault.end":
-      return `fault over: ${String(d.fault)}`;
+    case "fault.applied":
+      return `FAULT: ${r.data.fault}`;
+    case "fault.undone":
+      return `fault over: ${r.data.fault}`;
     case "fault.skipped":
-      return `fault skipped (${String(d.why)}): ${String(d.fault)}`;
+      return `fault skipped (${r.data.why}): ${r.data.fault}`;
+    case "run.bound":
+      return `RUN STOPPED by bound ${r.data.bound}: ${r.data.message}`;
     case "host.start":
-      return Number(d.incarnation) > 0 ? `restarts (incarnation ${String(d.incarnation)})` : undefined;
+      return r.data.incarnation > 0 ? `restarts (incarnation ${r.data.incarnation})` : undefined;
     case "host.crash":
       return "crashed";
     case "host.pause":
       return "paused (stop-the-world)";
     case "host.resume":
-      return `resumed (${String(d.held)} held event(s) fire now)`;
+      return `resumed (${r.data.held} held event(s) fire now)`;
     case "host.exit":
       return "exits: nothing left to do";
     case "host.failed":
-      return `worker failed: ${String(d.error)}`;
+      return `worker failed: ${r.data.error}`;
     case "host.clock-rate":
-      return `local clock now runs at ${String(d.rate)}x`;
+      return `local clock now runs at ${r.data.rate}x`;
+    default:
+      return lockSentence(r) ?? consulSentence(r);
+  }
+}
+
+function lockSentence(r: TraceRecord): string | undefined {
+  switch (r.kind) {
     case "lock.acquired":
-      return `holds the lock on ${String(d.task)} (session ${short(d.session)}${d.token !== undefined ? `, token ${String(d.token)}` : ""})`;
+      return `holds the lock on ${r.data.task} (session ${short(r.data.session)}${r.data.token !== undefined ? `, token ${r.data.token}` : ""})`;
     case "lock.lost":
-      return `notices it lost the lock on ${String(d.task)}: ${String(d.reason)}`;
+      return `notices it lost the lock on ${r.data.task}: ${r.data.reason}`;
+    case "lock.released":
+      return `releases the lock on ${r.data.task}`;
     case "api-lock.monitor.end":
-      return d.error ? `lock monitor of ${String(d.task)} ends: ${String(d.error)}` : undefined;
+      return r.data.error ? `lock monitor of ${r.data.task} ends: ${r.data.error}` : undefined;
     case "api-lock.renew.end":
-      return d.error ? `RenewPeriodic of ${String(d.task)} gives up: ${String(d.error)}` : undefined;
+      return r.data.error ? `RenewPeriodic of ${r.data.task} gives up: ${r.data.error}` : undefined;
     case "task.start":
-      return `starts ${String(d.task)}`;
+      return `starts ${r.data.task}`;
     case "task.end":
-      return `finishes ${String(d.task)}`;
+      return `finishes ${r.data.task}`;
     case "task.abort":
-      return `aborts ${String(d.task)}: ${String(d.reason)}`;
+      return `aborts ${r.data.task}: ${r.data.reason}`;
     case "task.no-commit":
-      return `does not commit ${String(d.task)}: ${String(d.reason)}`;
+      return `does not commit ${r.data.task}: ${r.data.reason}`;
     case "store.commit":
-      return d.accepted
-        ? `EFFECT: ${String(d.task)} committed by ${String(d.worker)}${d.token !== null ? ` with token ${String(d.token)}` : ""}`
-        : `store rejects ${String(d.worker)}'s commit of ${String(d.task)} (${String(d.reason)}, token ${String(d.token)})`;
+      return r.data.accepted
+        ? `EFFECT: ${r.data.task} committed by ${r.data.worker}${r.data.token !== null ? ` with token ${r.data.token}` : ""}`
+        : `resource refuses ${r.data.worker}'s commit of ${r.data.task} (${r.data.reason ?? "refused"}, token ${String(r.data.token)})`;
+    case "mark":
+      return `mark ${r.data.name}`;
+    default:
+      return undefined;
+  }
+}
+
+function consulSentence(r: TraceRecord): string | undefined {
+  switch (r.kind) {
     case "consul.session.expire":
-      return `Consul expires session ${short(d.session)} (TTL×2 without renew)`;
+      return `Consul expires session ${short(r.data.session)} (TTL×2 without renew)`;
     case "consul.session.invalidate":
-      return `Consul invalidates session ${short(d.session)} (check ${String(d.check)})`;
+      return `Consul invalidates session ${short(r.data.session)} (check ${r.data.check})`;
     case "consul.leader.lost":
-      return d.killed !== undefined ? `Consul leader ${String(d.killed)} killed (SIGKILL)` : `Consul loses its leader for ${String(d.unavailableMs)}ms`;
+      return r.data.killed !== undefined ? `Consul leader ${r.data.killed} killed (SIGKILL)` : `Consul loses its leader for ${String(r.data.unavailableMs)}ms`;
     case "consul.leader.elected":
-      return d.leader !== undefined ? `Consul has a new leader: ${String(d.leader)}` : `Consul has a new leader; TTL timers of ${String(d.sessions)} session(s) re-armed`;
+      return r.data.leader !== undefined ? `Consul has a new leader: ${r.data.leader}` : `Consul has a new leader; TTL timers of ${String(r.data.sessions)} session(s) re-armed`;
     case "consul.invariant":
-      return `MODEL INVARIANT BROKEN: ${String(d.violation)}`;
+      return `MODEL INVARIANT BROKEN: ${r.data.violation}`;
     case "net.partition":
-      return `cut off from Consul (${String(d.mode)})`;
+      return `cut off from Consul (${r.data.mode})`;
     case "net.heal":
       return "reaches Consul again";
     default:
@@ -86,6 +105,11 @@ export function formatRecords(records: readonly TraceRecord[], results: Scenario
   return lines.join("\n");
 }
 
+/** A verdict as the reports print it. */
+export function verdictLabel(v: Verdict): string {
+  return v === "holds" ? "holds" : v === "violated" ? "VIOLATED" : "not applicable";
+}
+
 /** The verdict table, with each expectation marked met or not. */
 export function formatVerdicts(run: ScenarioRun, expected?: Partial<Record<string, string>>): string {
   return checkNames
@@ -93,7 +117,7 @@ export function formatVerdicts(run: ScenarioRun, expected?: Partial<Record<strin
       const r = run.results[c];
       const exp = expected?.[c];
       const mark = exp === undefined ? "" : exp === r.verdict ? `  (expected ${exp}: ok)` : `  (expected ${exp}: MISMATCH)`;
-      return `  ${c.padEnd(19)} ${r.verdict === "holds" ? "holds   " : "VIOLATED"}  ${r.detail}${mark}`;
+      return `  ${c.padEnd(19)} ${verdictLabel(r.verdict).padEnd(14)}  ${r.detail}${mark}`;
     })
     .join("\n");
 }

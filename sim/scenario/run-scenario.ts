@@ -4,8 +4,10 @@ import { runCheckers } from "../checkers/all-checkers.js";
 import type { CheckResult } from "../checkers/check-types.js";
 import { FaultyConsulPort } from "../faulty-consul-port.js";
 import { buildSimFleet, type SimFleet } from "../sim-workers.js";
-import { applyFaults, type RenewFaultState } from "./apply-faults.js";
-import { checkNames, type CheckName, type Scenario, type Verdict } from "./scenario-schema.js";
+import { playFaults } from "../faults/fault-engine.js";
+import { SimFaultVerbs } from "../faults/sim-fault-verbs.js";
+import { fleetDone, scenarioWorkerSettings, verdictsOf } from "./scenario-run-parts.js";
+import type { CheckName, Scenario, Verdict } from "./scenario-schema.js";
 
 /** The outcome of one scenario for one worker kind. */
 export interface ScenarioRun {
@@ -44,7 +46,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const kind = typeof options.worker === "string" ? options.worker : undefined;
   if (kind !== undefined && !isWorkerKind(kind)) throw new Error(`unknown worker kind "${kind}"`);
   const seed = options.seed ?? scenario.seed;
-  const renewFaults: RenewFaultState = new Map();
+  const verbsRef: { current?: SimFaultVerbs } = {};
   const fleet = buildSimFleet({
     seed,
     worker: kind ? workerKinds[kind] : (options.worker as WorkerFactory),
@@ -54,23 +56,16 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     horizonMs: scenario.horizonMs,
     traceSteps: options.traceSteps,
     fencedStore: options.fencedStore ?? (kind ? usesFencedStore(kind) : false),
-    settings: {
-      ttlMs: scenario.consul.ttlMs,
-      lockDelayMs: scenario.consul.lockDelayMs,
-      behavior: scenario.consul.behavior,
-      ...scenario.settings,
-    },
-    wrapConsul: (port, hostId) => new FaultyConsulPort(port, () => renewFaults.get(hostId) ?? "none"),
+    settings: scenarioWorkerSettings(scenario),
+    wrapConsul: (port, hostId) => new FaultyConsulPort(port, () => verbsRef.current?.renewFaults.get(hostId) ?? "none"),
   });
-  applyFaults({ world: fleet.world, model: fleet.model, faults: scenario.faults, renewFaults });
   const world = fleet.world;
-  // Done when every worker that is not crashed for good has exited and no fault is still due.
-  const lastFaultMs = Math.max(0, ...scenario.faults.map((f) => f.atMs));
-  const done = (): boolean =>
-    world.nowMs >= lastFaultMs && fleet.hostIds.every((id) => ["exited", "crashed"].includes(world.host(id).state)) && fleet.hostIds.some((id) => world.host(id).state === "exited");
+  const verbs = (verbsRef.current = new SimFaultVerbs(world, fleet.model));
+  playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
+  const done = (): boolean => fleetDone({ elapsedMs: world.nowMs, scenario, states: fleet.hostIds.map((id) => world.host(id).state) });
   const result = await world.run({ until: done });
   const results = runCheckers({ records: world.trace.records, tasks: scenario.tasks });
-  const verdicts = Object.fromEntries(checkNames.map((c) => [c, results[c].verdict])) as Record<CheckName, Verdict>;
+  const verdicts = verdictsOf(results);
   let hash: string | undefined;
   return {
     scenario,

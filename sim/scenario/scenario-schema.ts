@@ -11,7 +11,9 @@ const hostId = z.string().regex(/^w[1-9]\d*$/, "a worker id: w1, w2, …");
 /** The checks the harness runs, by name. */
 export const checkNames = ["atMostOnce", "exclusiveExecution", "fencing", "liveness", "modelInvariants"] as const;
 export type CheckName = (typeof checkNames)[number];
-export type Verdict = "holds" | "violated";
+/** A check's finding; "not-applicable" when the run held nothing for it to judge (never "holds" then). */
+export const verdictNames = ["holds", "violated", "not-applicable"] as const;
+export type Verdict = (typeof verdictNames)[number];
 
 export const workerKindNames = ["naive", "consul-api-lock", "fenced"] as const;
 
@@ -28,7 +30,7 @@ const faultSchema = z.discriminatedUnion("type", [
 export type Fault = z.infer<typeof faultSchema>;
 export type FaultType = Fault["type"];
 
-const verdictsSchema = z.partialRecord(z.enum(checkNames), z.enum(["holds", "violated"]));
+const verdictsSchema = z.partialRecord(z.enum(checkNames), z.enum(verdictNames));
 
 export const scenarioSchema = z
   .object({

@@ -1,3 +1,5 @@
+import { Trace } from "../../sim/trace.js";
+import type { TraceArgs, TraceKind, TraceRecord } from "../trace-events.js";
 import { randomUUID } from "node:crypto";
 import { InMemoryTaskStore } from "../in-memory-task-store.js";
 import type { TaskSpec } from "../ports/task-store.js";
@@ -7,13 +9,10 @@ import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "
 import { ConsulClientPort } from "./consul-client-port.js";
 import { systemClock, systemRandom } from "./system-clock.js";
 
-/** One line of a real run's log: the same shape as a simulator trace record. */
-export interface RealLogRecord {
-  atMs: number;
-  host: string;
-  kind: string;
-  data: Record<string, unknown> | undefined;
-}
+/** One line of a real run's log: the simulator's trace record. */
+export type RealLogRecord = TraceRecord;
+
+type TraceLogAt = <K extends TraceKind>(host: string, kind: K, ...data: TraceArgs<K>) => void;
 
 /** Options of a real fleet. */
 export interface RealFleetOptions {
@@ -49,11 +48,11 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
   const runPrefix = options.runPrefix ?? `locksim-run/${randomUUID()}`;
   const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings, keyPrefix: `${runPrefix}/service` };
   const t0 = performance.now();
-  const log: RealLogRecord[] = [];
-  const record = (host: string, kind: string, data?: Record<string, unknown>): void => {
-    log.push({ atMs: Math.round(performance.now() - t0), host, kind, data });
-  };
-  const store = new InMemoryTaskStore({ tasks: options.tasks, fenced: options.fencedStore, onEvent: (kind, data) => record("store", kind, data) });
+  const trace = new Trace();
+  const log = trace.records;
+  const at = (): number => Math.round(performance.now() - t0);
+  const record: TraceLogAt = (host, kind, ...data) => trace.record(at(), host, kind, ...data);
+  const store = new InMemoryTaskStore({ tasks: options.tasks, fenced: options.fencedStore, onEvent: (e) => trace.append(at(), "store", e) });
   const clients: ConsulClientPort[] = [];
   const ports: RecordingConsulPort[] = [];
   const abort = new AbortController();
@@ -74,11 +73,11 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
         store,
         settings,
         runTask: sleepingTask(systemClock),
-        log: (kind, data) => record(workerId, kind, data),
+        log: (kind, ...data) => record(workerId, kind, ...data),
       });
-      record(workerId, "host.start");
+      record(workerId, "host.start", { incarnation: 0 });
       return worker.run(abort.signal).then(
-        () => record(workerId, "host.exit"),
+        () => record(workerId, "host.exit", { incarnation: 0 }),
         (error: unknown) => record(workerId, "host.failed", { error: error instanceof Error ? error.message : String(error) }),
       );
     });

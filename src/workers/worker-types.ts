@@ -2,6 +2,7 @@ import type { Clock } from "../ports/clock.js";
 import type { ConsulPort } from "../ports/consul-port.js";
 import type { Random } from "../ports/random.js";
 import type { TaskSpec, TaskStore } from "../ports/task-store.js";
+import type { TraceLog } from "../trace-events.js";
 
 /** Settings every worker kind reads; durations in ms. */
 export interface WorkerSettings {
@@ -41,8 +42,13 @@ export interface WorkerEnv {
   settings: WorkerSettings;
   /** The task body: the work itself (not the effect). Must stop when `signal` aborts. */
   runTask(task: TaskSpec, signal: AbortSignal): Promise<void>;
-  /** Records an event (the simulator's trace, or a real run's log). */
-  log(kind: string, data?: Record<string, unknown>): void;
+  /**
+   * Records an event in the typed vocabulary of src/trace-events.ts (the simulator's trace, or a
+   * real run's log). The job runner logs task starts and ends; a worker logs its lock tenures
+   * (`lock.acquired`, with its fencing token if it has one) so that the timeline and the fencing
+   * check can see them. Free-form notes go in as `log("mark", { name, ... })`.
+   */
+  log: TraceLog;
 }
 
 /** A worker: runs until its work is done or `signal` aborts (Ctrl+C). */

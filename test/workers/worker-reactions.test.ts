@@ -27,7 +27,10 @@ function single(kind: WorkerKind, options: { renew?: RenewFault } = {}): { fleet
 function story(fleet: SimFleet, kinds: string[], untilMs = Infinity): [number, string, string][] {
   return fleet.world.trace.records
     .filter((r) => kinds.includes(r.kind) && r.atMs <= untilMs)
-    .map((r) => [Math.round(r.atMs / 100) / 10, r.kind, String(r.data?.reason ?? r.data?.error ?? r.data?.outcome ?? r.data?.accepted ?? "")]);
+    .map((r) => {
+      const d = r.data as Record<string, unknown> | undefined;
+      return [Math.round(r.atMs / 100) / 10, r.kind, String(d?.reason ?? d?.error ?? d?.outcome ?? d?.accepted ?? "")];
+    });
 }
 
 const watched = ["task.start", "task.abort", "task.end", "lock.lost", "api-lock.renew.end", "api-lock.monitor.end", "store.commit", "task.outcome"];

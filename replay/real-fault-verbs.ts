@@ -1,0 +1,113 @@
+import type { FaultStage } from "../sim/faults/fault-engine.js";
+import type { FaultVerbs, WorkerLifeState } from "../sim/faults/fault-table.js";
+import type { ConsulCluster } from "../src/real/consul-cluster.js";
+import type { RealTrace } from "./real-trace.js";
+import type { WorkerGate } from "./worker-gate.js";
+
+/** What the real fault verbs need from the fleet that runs the workers. */
+export interface RealFleetControl {
+  /** The gate of the worker's current incarnation (undefined before it started). */
+  gate(worker: string): WorkerGate | undefined;
+  state(worker: string): WorkerLifeState;
+  setState(worker: string, state: WorkerLifeState): void;
+  /** Starts a fresh incarnation of the worker (after a crash). */
+  restart(worker: string): void;
+  /** Real timers of the run, cleared when it ends. */
+  timer(atMs: number, run: () => void): void;
+}
+
+/**
+ * The real world's fault verbs (design.md §2, Real Consul): faults become real-time changes to
+ * each worker's gate (pause holds its timers and answers, crash silences it for good, partition
+ * fails its Consul calls after its deadline, drift scales its clock), and a leader failover kills
+ * the leader of a local 3-server cluster. The records match the simulated world's verbs.
+ */
+export class RealFaultVerbs implements FaultVerbs {
+  constructor(
+    private readonly fleet: RealFleetControl,
+    private readonly log: RealTrace,
+    private readonly cluster: ConsulCluster | undefined,
+  ) {}
+
+  /** The engine's stage in real time: timers from the start of the run, the real log. */
+  stage(): FaultStage {
+    return {
+      at: (atMs, _label, run) => this.fleet.timer(atMs, run),
+      record: (host, kind, ...data) => this.log.record(host, kind, ...data),
+    };
+  }
+
+  private must(worker: string): WorkerGate {
+    const gate = this.fleet.gate(worker);
+    if (!gate) throw new Error(`RealFaultVerbs: worker ${worker} has not started`);
+    return gate;
+  }
+
+  workerState(worker: string): WorkerLifeState {
+    return this.fleet.state(worker);
+  }
+  crash(worker: string): void {
+    this.must(worker).crash();
+    this.fleet.setState(worker, "crashed");
+    this.log.record(worker, "host.crash");
+  }
+  restart(worker: string): void {
+    this.fleet.restart(worker);
+  }
+  pause(worker: string): void {
+    this.must(worker).pause();
+    this.fleet.setState(worker, "paused");
+    this.log.record(worker, "host.pause");
+  }
+  resume(worker: string): void {
+    this.fleet.setState(worker, "running");
+    // The held answers are released synchronously; their continuations run after this record.
+    const gate = this.must(worker);
+    this.log.record(worker, "host.resume", { held: gate.heldCount });
+    gate.resume();
+  }
+  partition(worker: string, mode: "requests" | "responses" | "both"): void {
+    this.must(worker).partition = mode;
+    this.log.record(worker, "net.partition", { mode });
+  }
+  heal(worker: string): void {
+    this.must(worker).partition = undefined;
+    this.log.record(worker, "net.heal");
+  }
+  dropRenewals(worker: string): void {
+    this.must(worker).dropRenewals = true;
+  }
+  restoreRenewals(worker: string): void {
+    this.must(worker).dropRenewals = false;
+  }
+  slowNetwork(worker: string, latency: { latencyMsMin: number; latencyMsMax: number }): void {
+    this.must(worker).latency = latency;
+  }
+  restoreNetwork(worker: string): void {
+    this.must(worker).latency = undefined;
+  }
+  drift(worker: string, rate: number): void {
+    this.must(worker).setClockRate(rate);
+    this.log.record(worker, "host.clock-rate", { rate });
+  }
+  undrift(worker: string): void {
+    this.drift(worker, 1);
+  }
+
+  failover(): string | undefined {
+    const cluster = this.cluster;
+    if (!cluster) return "a leader failover needs a 3-server cluster; this replay uses one agent";
+    // The real failover lasts as long as the election takes, not the scenario's unavailableMs.
+    void cluster
+      .killLeader()
+      .then((old) => {
+        this.log.record("consul", "consul.leader.lost", { killed: old });
+        return cluster.waitForNewLeader(old);
+      })
+      .then(
+        (leader) => this.log.record("consul", "consul.leader.elected", { leader }),
+        (error: unknown) => this.log.record("consul", "mark", { name: "failover-failed", error: String(error) }),
+      );
+    return undefined;
+  }
+}
