@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { InMemoryTaskStore } from "../src/in-memory-task-store.js";
+import { InMemoryResource } from "../src/resources/in-memory-resource.js";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { ConsulClientPort } from "../src/real/consul-client-port.js";
 import { cleanUp } from "../src/real/real-fleet.js";
 import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
-import { usesFencedStore, workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
+import { workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
 import type { WorkerSettings } from "../src/workers/worker-types.js";
 import { runCheckers } from "../sim/checkers/all-checkers.js";
 import type { CheckResult } from "../sim/checkers/check-types.js";
@@ -43,6 +44,8 @@ export interface RunScenarioRealOptions {
   timeLimitMs: number;
   token?: string | undefined;
   cluster?: ConsulCluster | undefined;
+  /** Where the tasks' effects land. Default "highest-token", as in the simulator. */
+  resource?: ResourcePolicy | undefined;
 }
 
 /** The running workers of a real replay: one gate per incarnation, states, timers. */
@@ -59,7 +62,7 @@ class RealFleet implements RealFleetControl {
   constructor(
     readonly log: RealTrace,
     private readonly options: RunScenarioRealOptions,
-    private readonly store: InMemoryTaskStore,
+    private readonly store: InMemoryResource,
     private readonly settings: WorkerSettings,
   ) {}
 
@@ -131,7 +134,7 @@ class RealFleet implements RealFleetControl {
 export async function runScenarioReal(scenario: Scenario, options: RunScenarioRealOptions): Promise<RealScenarioRun> {
   const runPrefix = `locksim-replay/${randomUUID()}`;
   const log = new RealTrace();
-  const store = new InMemoryTaskStore({ tasks: scenario.tasks, fenced: usesFencedStore(options.worker), onEvent: (e) => log.emit("store", e) });
+  const store = new InMemoryResource({ tasks: scenario.tasks, policy: options.resource, onEvent: (e) => log.emit("store", e) });
   const fleet = new RealFleet(log, options, store, scenarioWorkerSettings(scenario, { keyPrefix: `${runPrefix}/service` }));
   const verbs = new RealFaultVerbs(fleet, log, options.cluster);
   const ids = Array.from({ length: scenario.workers.count }, (_, i) => `w${i + 1}`);

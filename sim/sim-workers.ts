@@ -1,4 +1,5 @@
-import { InMemoryTaskStore } from "../src/in-memory-task-store.js";
+import { InMemoryResource } from "../src/resources/in-memory-resource.js";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { ConsulPort } from "../src/ports/consul-port.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
 import { sleepingTask } from "../src/sleeping-task.js";
@@ -16,8 +17,8 @@ export interface SimFleetOptions {
   workers: number;
   tasks: TaskSpec[];
   settings?: Partial<WorkerSettings>;
-  /** Store that checks fencing tokens. */
-  fencedStore?: boolean;
+  /** Where the tasks' effects land (src/resources/resource-policy.ts). Default "highest-token". */
+  resource?: ResourcePolicy;
   /** Virtual time limit of the run (ms). Default 1 hour. */
   horizonMs?: number;
   /** Decorates each host's ConsulPort (fault injection in tests). */
@@ -34,7 +35,7 @@ export interface SimFleetOptions {
 export interface SimFleet {
   world: World;
   model: ConsulModel;
-  store: InMemoryTaskStore;
+  store: InMemoryResource;
   hostIds: string[];
   settings: WorkerSettings;
   /** Runs until every worker has exited (or a bound); returns whether they all exited. */
@@ -45,7 +46,7 @@ export interface SimFleet {
 export function workerHost(options: {
   world: World;
   worker: WorkerFactory;
-  store: InMemoryTaskStore;
+  store: InMemoryResource;
   settings: WorkerSettings;
   wrapConsul?: SimFleetOptions["wrapConsul"];
 }): HostFactory {
@@ -69,9 +70,9 @@ export function workerHost(options: {
 export function buildSimFleet(options: SimFleetOptions): SimFleet {
   const world = new World({ seed: options.seed, horizonMs: options.horizonMs ?? 3_600_000, traceSteps: options.traceSteps ?? true });
   const model = new ConsulModel(world);
-  const store = new InMemoryTaskStore({
+  const store = new InMemoryResource({
     tasks: options.tasks,
-    fenced: options.fencedStore ?? false,
+    policy: options.resource,
     onEvent: (event) => world.emit("store", event),
   });
   const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings };

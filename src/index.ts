@@ -23,7 +23,8 @@ export {
   LocksimError,
   SessionInvalidatedError,
 } from "./errors.js";
-export { InMemoryTaskStore, type CommitRecord, type InMemoryTaskStoreOptions } from "./in-memory-task-store.js";
+export { InMemoryResource, type CommitRecord, type InMemoryResourceOptions } from "./resources/in-memory-resource.js";
+export { resourcePolicies, defaultResourcePolicy, isResourcePolicy, type ResourcePolicy } from "./resources/resource-policy.js";
 export { RecordingConsulPort } from "./recording-consul-port.js";
 export { ForwardingConsulPort } from "./forwarding-consul-port.js";
 export { startConsulCluster, type ConsulCluster } from "./real/consul-cluster.js";

@@ -1,4 +1,5 @@
-import { isWorkerKind, usesFencedStore, workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js";
+import { isWorkerKind, workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js";
+import type { ResourcePolicy } from "../../src/resources/resource-policy.js";
 import type { WorkerFactory } from "../../src/workers/worker-types.js";
 import { runCheckers } from "../checkers/all-checkers.js";
 import type { CheckResult } from "../checkers/check-types.js";
@@ -32,8 +33,8 @@ export interface RunScenarioOptions {
   seed?: string | number;
   /** Record every executed event in the trace (default true). Trace hashes differ with it off. */
   traceSteps?: boolean;
-  /** Use a store that checks fencing tokens. Default: the reference kind's choice; false for your own worker. */
-  fencedStore?: boolean;
+  /** Where the tasks' effects land (src/resources/resource-policy.ts). Default "highest-token". */
+  resource?: ResourcePolicy;
 }
 
 /**
@@ -55,7 +56,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     tasks: scenario.tasks,
     horizonMs: scenario.horizonMs,
     traceSteps: options.traceSteps,
-    fencedStore: options.fencedStore ?? (kind ? usesFencedStore(kind) : false),
+    resource: options.resource,
     settings: scenarioWorkerSettings(scenario),
     wrapConsul: (port, hostId) => new FaultyConsulPort(port, () => verbsRef.current?.renewFaults.get(hostId) ?? "none"),
   });

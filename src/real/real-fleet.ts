@@ -1,7 +1,8 @@
 import { Trace } from "../../sim/trace.js";
 import type { TraceArgs, TraceKind, TraceRecord } from "../trace-events.js";
 import { randomUUID } from "node:crypto";
-import { InMemoryTaskStore } from "../in-memory-task-store.js";
+import { InMemoryResource } from "../resources/in-memory-resource.js";
+import type { ResourcePolicy } from "../resources/resource-policy.js";
 import type { TaskSpec } from "../ports/task-store.js";
 import { RecordingConsulPort } from "../recording-consul-port.js";
 import { sleepingTask } from "../sleeping-task.js";
@@ -21,7 +22,8 @@ export interface RealFleetOptions {
   workers: number;
   tasks: TaskSpec[];
   settings?: Partial<WorkerSettings>;
-  fencedStore?: boolean;
+  /** Where the effects land. Default "highest-token". */
+  resource?: ResourcePolicy;
   /** Stop the run after this long (ms). Default 120,000. */
   timeoutMs?: number;
   /** Key prefix of the run; default `locksim-run/<uuid>`. Workers lock `<prefix>/service/<task>/leader`. */
@@ -30,7 +32,7 @@ export interface RealFleetOptions {
 
 /** What a real fleet run leaves: the store, the log, and what cleanup found. */
 export interface RealFleetResult {
-  store: InMemoryTaskStore;
+  store: InMemoryResource;
   log: RealLogRecord[];
   wallMs: number;
   /** Whether every worker returned before the time-out. */
@@ -52,7 +54,7 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
   const log = trace.records;
   const at = (): number => Math.round(performance.now() - t0);
   const record: TraceLogAt = (host, kind, ...data) => trace.record(at(), host, kind, ...data);
-  const store = new InMemoryTaskStore({ tasks: options.tasks, fenced: options.fencedStore, onEvent: (e) => trace.append(at(), "store", e) });
+  const store = new InMemoryResource({ tasks: options.tasks, policy: options.resource, onEvent: (e) => trace.append(at(), "store", e) });
   const clients: ConsulClientPort[] = [];
   const ports: RecordingConsulPort[] = [];
   const abort = new AbortController();

@@ -17,8 +17,3 @@ export type WorkerKind = keyof typeof workerKinds;
 export function isWorkerKind(name: string): name is WorkerKind {
   return Object.hasOwn(workerKinds, name);
 }
-
-/** Whether this kind commits through a fenced store (it carries a token). */
-export function usesFencedStore(kind: WorkerKind): boolean {
-  return kind === "fenced";
-}

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildSimFleet } from "../../sim/sim-workers.js";
-import { workerKinds, usesFencedStore, type WorkerKind } from "../../src/workers/worker-kinds.js";
+import { workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js";
 
 const tasks = Array.from({ length: 10 }, (_, i) => ({ id: `t${i + 1}`, durationMs: 500 + 100 * i }));
 const kinds = Object.keys(workerKinds) as WorkerKind[];
 
 function fleet(kind: WorkerKind, seed: string) {
-  return buildSimFleet({ seed, worker: workerKinds[kind], workers: 3, tasks, settings: { ttlMs: 10_000 }, fencedStore: usesFencedStore(kind) });
+  return buildSimFleet({ seed, worker: workerKinds[kind], workers: 3, tasks, settings: { ttlMs: 10_000 }, resource: kind === "fenced" ? "claim-then-commit" : "unfenced" });
 }
 
 describe("three workers, ten tasks, no faults, in the simulator", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildSimFleet, type SimFleet } from "../../sim/sim-workers.js";
 import { FaultyConsulPort, type RenewFault } from "../../sim/faulty-consul-port.js";
-import { workerKinds, usesFencedStore, type WorkerKind } from "../../src/workers/worker-kinds.js";
+import { workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js";
 
 /** One worker, one 30s task, TTL 10s; faults are set on its ConsulPort or in the model. */
 function single(kind: WorkerKind, options: { renew?: RenewFault } = {}): { fleet: SimFleet; faulty: FaultyConsulPort[] } {
@@ -12,7 +12,7 @@ function single(kind: WorkerKind, options: { renew?: RenewFault } = {}): { fleet
     workers: 1,
     tasks: [{ id: "t1", durationMs: 30_000 }],
     settings: { ttlMs: 10_000, passIntervalMs: 5_000, leaseSafetyMarginMs: 2_000 },
-    fencedStore: usesFencedStore(kind),
+    resource: kind === "fenced" ? "claim-then-commit" : "unfenced",
     wrapConsul: (port) => {
       const f = new FaultyConsulPort(port);
       f.renew = options.renew ?? "none";
