@@ -37,7 +37,7 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
   for (const kind of Object.keys(workerKinds) as WorkerKind[]) {
     const scenarios = fc.sample(scenarioArb({ worker: kind }), { seed: 7, numRuns: runs });
     let t0 = performance.now();
-    await runInPool({ worker: kind, scenarios, threads, failed: () => false });
+    await runInPool({ worker: { kind }, scenarios, threads, failed: () => false });
     runsPerSec[kind] = Math.round((runs / (performance.now() - t0)) * 1000);
     const single = scenarios.slice(0, 1_000);
     for (const s of single.slice(0, 100)) await runScenario(s, { worker: kind, traceSteps: false });

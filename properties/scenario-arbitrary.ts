@@ -1,5 +1,4 @@
 import fc from "fast-check";
-import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import { faultsEndMs } from "../sim/faults/fault-table.js";
 import type { Fault, FaultType, Scenario } from "../sim/scenario/scenario-schema.js";
 
@@ -26,7 +25,8 @@ const faultArbs: Record<FaultType, fc.Arbitrary<Fault>> = {
 
 /** Options of the generator. */
 export interface ScenarioArbOptions {
-  worker: WorkerKind;
+  /** The swept worker's name (a kind or `file#export`): it names the scenario and keys its expectations. */
+  worker: string;
   /** Fault types the swarm may switch on. Default: all. */
   faultTypes?: FaultType[];
   /** Most faults in one plan. Default 4. */

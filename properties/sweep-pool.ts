@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
-import type { WorkerKind } from "../src/workers/worker-kinds.js";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
+import type { WorkerRef } from "./worker-ref.js";
 import type { CheckName, Scenario, Verdict } from "../sim/scenario/scenario-schema.js";
 import type { SweepBatch, SweepBatchResult } from "./sweep-worker.js";
 
@@ -14,7 +15,8 @@ export function poolAvailable(): boolean {
  * order), so the caller can hand that index to fast-check for shrinking.
  */
 export async function runInPool(options: {
-  worker: WorkerKind;
+  worker: WorkerRef;
+  resource?: ResourcePolicy | undefined;
   scenarios: Scenario[];
   threads: number;
   batchSize?: number;
@@ -42,7 +44,7 @@ export async function runInPool(options: {
                 return;
               }
               const batch = next++;
-              thread.postMessage({ batch, worker: options.worker, scenarios: batches[batch]! } satisfies SweepBatch);
+              thread.postMessage({ batch, worker: options.worker, resource: options.resource, scenarios: batches[batch]! } satisfies SweepBatch);
             };
             thread.on("message", (m: SweepBatchResult) => {
               results[m.batch] = m.verdicts;

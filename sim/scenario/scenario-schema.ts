@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resourcePolicies } from "../../src/resources/resource-policy.js";
 
 /**
  * The scenario file format (JSON): one fault story, the settings it runs under, and the verdict
@@ -16,6 +17,9 @@ export const verdictNames = ["holds", "violated", "not-applicable"] as const;
 export type Verdict = (typeof verdictNames)[number];
 
 export const workerKindNames = ["naive", "consul-api-lock", "fenced"] as const;
+
+/** A worker's name in `expect`: a reference kind, or a user's module worker (`file` or `file#export`). */
+const workerName = z.string().min(1);
 
 const faultSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("crash"), atMs: ms, worker: hostId, restartAfterMs: ms.optional() }).strict(),
@@ -53,9 +57,21 @@ export const scenarioSchema = z
       .object({ passIntervalMs: ms.optional(), lockWaitTimeMs: ms.optional(), leaseSafetyMarginMs: ms.optional() })
       .strict()
       .default({}),
-    expect: z.partialRecord(z.enum(workerKindNames), verdictsSchema),
+    /** Expected verdicts per worker: a reference kind, or a user's worker by its name (`file` or `file#export`). */
+    expect: z.record(workerName, verdictsSchema),
     /** Trace hashes recorded when the file was written (counterexamples): replay must match them. */
-    traceHashes: z.partialRecord(z.enum(workerKindNames), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+    traceHashes: z.record(workerName, z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+    /** The worker a counterexample was found for; `locksim replay <file>` reruns it without flags. */
+    worker: z
+      .union([z.object({ kind: z.enum(workerKindNames) }).strict(), z.object({ module: z.string().min(1), export: z.string().min(1) }).strict()])
+      .optional(),
+    /** Where the tasks' effects land (src/resources/resource-policy.ts). Default "highest-token". */
+    resource: z.enum(resourcePolicies).optional(),
+    /** How a counterexample was found: the sweep's command line and options. */
+    provenance: z
+      .object({ command: z.string(), seed: z.number().int(), runs: z.number().int(), faults: z.array(z.string()).nullable(), path: z.string(), foundAtRun: z.number().int() })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
