@@ -8,7 +8,10 @@ import { workerRefForFile, workerRefName, type WorkerRef } from "./worker-ref.js
 
 /** The sweep options a counterexample records, so that its replay line is complete. */
 export interface SweepProvenance {
-  ref: WorkerRef;
+  /** Undefined for a factory handed in directly. */
+  ref: WorkerRef | undefined;
+  /** The worker's name (used when there is no ref). */
+  name: string;
   seed: number;
   runs: number;
   faultTypes: string[] | undefined;
@@ -19,7 +22,7 @@ export interface SweepProvenance {
 
 /** The `locksim check` command line that reruns a sweep exactly. */
 export function checkCommand(p: Omit<SweepProvenance, "path" | "foundAtRun">): string {
-  const worker = "kind" in p.ref ? `--worker ${p.ref.kind}` : `--worker-module ${p.ref.module}${p.ref.export === "default" ? "" : `#${p.ref.export}`}`;
+  const worker = !p.ref ? "--worker-module <the module exporting it>" : "kind" in p.ref ? `--worker ${p.ref.kind}` : `--worker-module ${p.ref.module}${p.ref.export === "default" ? "" : `#${p.ref.export}`}`;
   return [`locksim check ${worker}`, `--seed ${p.seed}`, `--runs ${p.runs}`, p.faultTypes ? `--faults ${p.faultTypes.join(",")}` : "", p.resource ? `--resource ${p.resource}` : ""].filter(Boolean).join(" ");
 }
 
@@ -34,7 +37,7 @@ function slug(name: string): string {
  * its trace hash, so that `locksim replay <file>` reruns it with no other flags.
  */
 export function counterexampleScenario(shrunk: Scenario, rerun: ScenarioRun, p: SweepProvenance, failedChecks: CheckName[], file: string | undefined): Scenario {
-  const name = workerRefName(p.ref);
+  const name = p.ref ? workerRefName(p.ref) : p.name;
   const command = checkCommand(p);
   return {
     ...shrunk,
@@ -42,20 +45,20 @@ export function counterexampleScenario(shrunk: Scenario, rerun: ScenarioRun, p: 
     why: `Found by '${command}' (fast-check path ${p.path}); shrunk to ${shrunk.faults.length} fault(s). ${rerun.results[failedChecks[0] ?? "atMostOnce"].detail}.`,
     expect: { [name]: rerun.verdicts },
     traceHashes: { [name]: rerun.traceHash },
-    worker: file ? workerRefForFile(p.ref, file) : "kind" in p.ref ? p.ref : { module: p.ref.module, export: p.ref.export },
+    ...(p.ref ? { worker: file ? workerRefForFile(p.ref, file) : p.ref } : {}),
     ...(p.resource ? { resource: p.resource } : {}),
     provenance: { command, seed: p.seed, runs: p.runs, faults: p.faultTypes ?? null, path: p.path, foundAtRun: p.foundAtRun },
   };
 }
 
 /** Writes a counterexample into `outDir`; returns its path. */
-export async function writeCounterexample(outDir: string, build: (file: string) => Scenario, p: { ref: WorkerRef; seed: number; traceHash: string }): Promise<string> {
+export async function writeCounterexample(outDir: string, build: (file: string) => Scenario, p: { name: string; seed: number; traceHash: string }): Promise<string> {
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
     throw new InputError(`--out ${outDir}: expected a directory for counterexample files; ${error instanceof Error ? error.message : String(error)}`, { field: "out" });
   }
-  const file = join(outDir, `${slug(workerRefName(p.ref))}-seed${p.seed}-${p.traceHash.slice(0, 8)}.json`);
+  const file = join(outDir, `${slug(p.name)}-seed${p.seed}-${p.traceHash.slice(0, 8)}.json`);
   await writeFile(file, `${JSON.stringify(build(file), null, 2)}\n`);
   return file;
 }

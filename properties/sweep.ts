@@ -4,7 +4,9 @@ import fc from "fast-check";
 import { InputError } from "../src/errors.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
+import type { WorkerFactory } from "../src/workers/worker-types.js";
 import { runScenario } from "../sim/scenario/run-scenario.js";
+import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { checkNames, type CheckName, type FaultType, type Scenario, type Verdict } from "../sim/scenario/scenario-schema.js";
 import { checkCommand, counterexampleScenario, writeCounterexample } from "./counterexample.js";
 import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
@@ -12,7 +14,7 @@ import { poolAvailable, runInPool } from "./sweep-pool.js";
 import { loadWorker, type LoadedWorker, type WorkerRef } from "./worker-ref.js";
 
 /** The checks a sweep requires not to be violated: the safety of effects. The others are counted, not required. */
-export const safetyChecks: CheckName[] = ["atMostOnce", "fencing", "modelInvariants"];
+export const safetyChecks: readonly CheckName[] = safetyCheckNames;
 
 /** Whether a run's verdicts break a safety check (not-applicable is no violation). */
 export function breaksSafety(verdicts: Record<CheckName, Verdict>): boolean {
@@ -21,8 +23,8 @@ export function breaksSafety(verdicts: Record<CheckName, Verdict>): boolean {
 
 /** Options of a sweep. */
 export interface SweepOptions {
-  /** A reference kind, or a WorkerRef (a user's module and export). */
-  worker: WorkerKind | WorkerRef;
+  /** A reference kind, a WorkerRef (a user's module and export), or a factory with a name (runs in-process). */
+  worker: WorkerKind | WorkerRef | { factory: WorkerFactory; name: string };
   runs: number;
   seed: number;
   faultTypes?: string[] | undefined;
@@ -84,7 +86,7 @@ async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; faul
   };
   const rate = (n: number): number => Math.round(n / ((performance.now() - t0) / 1000));
   const threads = options.threads ?? (poolAvailable() ? availableParallelism() : 1);
-  if (threads > 1 && poolAvailable()) {
+  if (threads > 1 && poolAvailable() && worker.ref) {
     const scenarios = fc.sample(arb, { seed: options.seed, numRuns: options.runs });
     const pooled = await runInPool({ worker: worker.ref, resource: options.resource, scenarios, threads, failed: breaksSafety, onProgress: (n) => bar?.update(n, { rate: rate(n), status: "sweeping" }) });
     pooled.verdicts.forEach(count);
@@ -110,13 +112,14 @@ async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; faul
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const log = options.log ?? (() => undefined);
   const faultTypes = validFaultTypes(options.faultTypes);
-  const worker = await loadWorker(typeof options.worker === "string" ? { kind: options.worker } : options.worker);
+  const w = options.worker;
+  const worker: LoadedWorker = typeof w === "object" && "factory" in w ? { ref: undefined, name: w.name, factory: w.factory } : await loadWorker(typeof w === "string" ? { kind: w } : w);
   const violations = Object.fromEntries(checkNames.map((c) => [c, 0])) as Record<CheckName, number>;
   const bar = options.progress ? new cliProgress.SingleBar({ format: "  {bar} {value}/{total} runs | {rate} runs/s | {status}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(options.runs, 0, { rate: 0, status: "sweeping" });
   const t0 = performance.now();
   const swept = await sweepPhase({ worker, options, faultTypes, violations, bar, t0 });
-  const command = checkCommand({ ref: worker.ref, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource });
+  const command = checkCommand({ ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource });
   const wallMs = performance.now() - t0;
   const summary: SweepSummary = { worker: worker.name, seed: options.seed, runs: swept.runs, wallMs: Math.round(wallMs), runsPerSec: Math.round((swept.runs / wallMs) * 1000), violations, command };
   if (swept.firstFailure === undefined) {
@@ -142,9 +145,9 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const shrunk = details.counterexample[0];
   const rerun = await run(shrunk, true);
   const failedChecks = safetyChecks.filter((c) => rerun.verdicts[c] === "violated");
-  const provenance = { ref: worker.ref, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource, path: details.counterexamplePath ?? "", foundAtRun: o.firstFailure + 1 };
+  const provenance = { ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource, path: details.counterexamplePath ?? "", foundAtRun: o.firstFailure + 1 };
   const build = (file: string | undefined): Scenario => counterexampleScenario(shrunk, rerun, provenance, failedChecks, file);
-  const file = options.outDir ? await writeCounterexample(options.outDir, build, { ref: worker.ref, seed: options.seed, traceHash: rerun.traceHash }) : undefined;
+  const file = options.outDir ? await writeCounterexample(options.outDir, build, { name: worker.name, seed: options.seed, traceHash: rerun.traceHash }) : undefined;
   const replay = file ? `locksim replay ${file}` : checkCommand(provenance);
   const detail = rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
   return { foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };

@@ -13,7 +13,8 @@ export type WorkerRef = { kind: WorkerKind } | { module: string; export: string 
 
 /** A worker ready to run: its reference, its display name and its factory. */
 export interface LoadedWorker {
-  ref: WorkerRef;
+  /** Undefined for a factory handed in directly: it cannot cross to a thread or into a file. */
+  ref: WorkerRef | undefined;
   /** The name reports and scenario expectations use: the kind, or `file#export` (`file` for a default export). */
   name: string;
   factory: WorkerFactory;

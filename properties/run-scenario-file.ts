@@ -1,0 +1,58 @@
+import { dirname } from "node:path";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
+import { isWorkerKind } from "../src/workers/worker-kinds.js";
+import type { WorkerFactory } from "../src/workers/worker-types.js";
+import { judge, type JudgeMode, type Judgement } from "../sim/scenario/expectations.js";
+import { loadScenario } from "../sim/scenario/load-scenario.js";
+import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
+import type { Scenario } from "../sim/scenario/scenario-schema.js";
+import { loadWorker, parseModuleSpec, type LoadedWorker } from "./worker-ref.js";
+import type { WorkerUnderTest } from "./check-worker.js";
+
+/** One worker's run of a scenario file, judged. */
+export interface ScenarioFileRun {
+  worker: string;
+  run: ScenarioRun;
+  judgement: Judgement;
+  /** The trace hash the file recorded for this worker, if any (and no seed override). */
+  recordedHash: string | undefined;
+  /** False when a recorded hash exists and differs: the replay is not byte-identical. */
+  hashMatches: boolean;
+}
+
+/** Options of runScenarioFile. */
+export interface RunScenarioFileOptions {
+  /** How verdicts are judged. Default "expect". */
+  mode?: JudgeMode;
+  /** Overrides the scenario's seed (a recorded hash is then not compared). */
+  seed?: string | number;
+  /** Overrides the file's resource. */
+  resource?: ResourcePolicy;
+}
+
+/** The workers a file runs with: the one given, else the file's own, else every kind it names. */
+async function workersFor(scenario: Scenario, file: string, worker: WorkerUnderTest | undefined): Promise<LoadedWorker[]> {
+  if (typeof worker === "function") return [{ ref: undefined, name: "custom-worker", factory: worker as WorkerFactory }];
+  if (typeof worker === "string") return [await loadWorker(isWorkerKind(worker) ? { kind: worker } : parseModuleSpec(worker))];
+  const own = scenario.worker;
+  if (own) return [await loadWorker("kind" in own ? own : parseModuleSpec(`${own.module}#${own.export}`, dirname(file)))];
+  return Promise.all(Object.keys(scenario.expect).filter(isWorkerKind).map((kind) => loadWorker({ kind })));
+}
+
+/**
+ * Reruns a scenario file (a shipped scenario or a saved counterexample) in the simulator and
+ * judges it: with no worker given, a counterexample reruns the worker it was found for, with its
+ * resource, and its recorded trace hash is compared. For vitest, jest or node:test: assert `ok`.
+ */
+export async function runScenarioFile(file: string, worker?: WorkerUnderTest, options: RunScenarioFileOptions = {}): Promise<{ scenario: Scenario; runs: ScenarioFileRun[]; ok: boolean }> {
+  const scenario = await loadScenario(file);
+  const runs: ScenarioFileRun[] = [];
+  for (const w of await workersFor(scenario, file, worker)) {
+    const run = await runScenario(scenario, { worker: w.factory, workerName: w.name, seed: options.seed, resource: options.resource ?? scenario.resource });
+    const recordedHash = options.seed === undefined ? scenario.traceHashes?.[w.name] : undefined;
+    const hashMatches = recordedHash === undefined || recordedHash === run.traceHash || options.mode === "fixed";
+    const judgement = judge({ scenario, workerName: w.name, verdicts: run.verdicts, mode: options.mode ?? "expect" });
+    runs.push({ worker: w.name, run, judgement, recordedHash, hashMatches });
+  }
+  return { scenario, runs, ok: runs.every((r) => r.judgement.ok && r.hashMatches) };
+}
