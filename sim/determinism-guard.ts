@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { DeterminismError } from "./sim-errors.js";
 
 /**
@@ -21,6 +22,7 @@ export interface GuardOwner {
 const context = new AsyncLocalStorage<GuardOwner>();
 let installs = 0;
 let restore: (() => void) | undefined;
+let permanent = false;
 
 /** The real functions, captured before any patch: for the world's own loop and real adapters. */
 export const realTimers = {
@@ -65,12 +67,54 @@ function patch<T extends object, K extends keyof T>(target: T, key: K, value: T[
   undo.push(() => Object.defineProperty(target, key, { value: original, configurable: true, writable: true }));
 }
 
+/** Wraps each named function of `target` (a module object or a global) in the guard. */
+function patchAll(target: Record<string, unknown>, prefix: string, names: string[], undo: (() => void)[]): void {
+  for (const name of names) {
+    const d = Object.getOwnPropertyDescriptor(target, name);
+    // Getters (node:crypto's getRandomValues returns webcrypto's, patched on globalThis.crypto) stay.
+    if (!d || !d.configurable || !("value" in d) || typeof d.value !== "function") continue;
+    const original = d.value as unknown;
+    patch(target, name, guarded(`${prefix}${name}`, (original as AnyFn).bind(target)), undo);
+  }
+}
+
+/**
+ * node:crypto's random functions. Named ESM imports of a builtin (`import { randomUUID } from
+ * "node:crypto"`) are bindings to the builtin's exports object, refreshed by syncBuiltinESMExports,
+ * so patching the module object reaches them too.
+ */
+function patchNodeCrypto(undo: (() => void)[]): void {
+  const nodeCrypto = createRequire(import.meta.url)("node:crypto") as Record<string, unknown>;
+  patchAll(nodeCrypto, "crypto.", ["randomUUID", "randomInt", "randomBytes", "randomFillSync", "randomFill"], undo);
+  syncBuiltinESMExports();
+  undo.push(() => syncBuiltinESMExports());
+}
+
+/** Clocks that are properties rather than calls: `performance.timeOrigin`, `process.uptime()`. */
+function patchClockProperties(undo: (() => void)[]): void {
+  const origin = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(performance), "timeOrigin");
+  if (origin?.get) {
+    const get = origin.get;
+    Object.defineProperty(performance, "timeOrigin", {
+      configurable: true,
+      get() {
+        check("performance.timeOrigin");
+        return get.call(performance) as number;
+      },
+    });
+    undo.push(() => delete (performance as unknown as Record<string, unknown>).timeOrigin);
+  }
+  patchAll(process as unknown as Record<string, unknown>, "process.", ["uptime"], undo);
+}
+
 function install(): () => void {
   const undo: (() => void)[] = [];
   const g = globalThis as unknown as Record<string, AnyFn>;
   for (const name of ["setTimeout", "setInterval", "setImmediate"]) {
     patch(g, name, guarded(name, g[name]!), undo);
   }
+  // I/O leaves the world: name it (otherwise the first thing undici does, performance.now, is blamed).
+  if (typeof g.fetch === "function") patch(g, "fetch", guarded("fetch", g.fetch), undo);
   patch(Math, "random", guarded("Math.random", Math.random), undo);
   patch(performance, "now", guarded("performance.now", performance.now.bind(performance)), undo);
   const hrtime = process.hrtime;
@@ -80,7 +124,15 @@ function install(): () => void {
   const webCrypto = globalThis.crypto;
   patch(webCrypto, "randomUUID", guarded("crypto.randomUUID", webCrypto.randomUUID.bind(webCrypto)), undo);
   patch(webCrypto, "getRandomValues", guarded("crypto.getRandomValues", webCrypto.getRandomValues.bind(webCrypto)), undo);
+  patchNodeCrypto(undo);
+  patchClockProperties(undo);
+  patchDate(undo);
+  return () => {
+    for (const u of undo.reverse()) u();
+  };
+}
 
+function patchDate(undo: (() => void)[]): void {
   const RealDate = Date;
   const guardedNow = guarded("Date.now", RealDate.now);
   const DateProxy = new Proxy(RealDate, {
@@ -98,9 +150,6 @@ function install(): () => void {
     },
   });
   patch(globalThis as unknown as { Date: DateConstructor }, "Date", DateProxy, undo);
-  return () => {
-    for (const u of undo.reverse()) u();
-  };
 }
 
 /**
@@ -108,16 +157,32 @@ function install(): () => void {
  * removes this holder's claim; the last one to leave restores the real globals.
  */
 export function acquireGuard(): () => void {
-  if (installs === 0) restore = install();
+  if (installs === 0 && !restore) restore = install();
   installs++;
   let released = false;
   return () => {
     if (released) return;
     released = true;
     installs--;
-    if (installs === 0) {
+    // The patch stays installed (see installGuardForGood): code that saved `Date.now` or
+    // `setTimeout` in a variable after locksim loaded holds the guarded function, and must
+    // keep holding it for the next run.
+    if (installs === 0 && !permanent) {
       restore?.();
       restore = undefined;
     }
   };
 }
+
+/**
+ * Installs the patch now and for good. A worker module loaded after this (the CLI, the sweep
+ * threads and the test-runner API load locksim first) that saves `const now = Date.now` or
+ * `const t = setTimeout` at import time then holds the guarded function, so the saved reference is
+ * caught too. Outside world code the guarded functions behave exactly as the real ones.
+ */
+export function installGuardForGood(): void {
+  permanent = true;
+  if (!restore) restore = install();
+}
+
+installGuardForGood();

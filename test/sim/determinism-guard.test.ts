@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { World } from "../../sim/world.js";
 import { DeterminismError } from "../../sim/sim-errors.js";
+import { randomInt, randomUUID as nodeRandomUUID } from "node:crypto";
+
+// Saved after locksim loaded (the guard is installed for good when sim/ loads), as a worker
+// module might do at import time.
+const savedNow = Date.now;
+const savedSetTimeout = setTimeout;
 
 function worldWith(body: () => unknown, options: { swallow?: boolean } = {}): World {
   const world = new World({ seed: 7 });
@@ -34,6 +40,13 @@ describe("determinism guard", () => {
     ["setImmediate", () => setImmediate(() => undefined)],
     ["performance.now", () => performance.now()],
     ["crypto.randomUUID", () => crypto.randomUUID()],
+    ["crypto.randomUUID", () => nodeRandomUUID()],
+    ["crypto.randomInt", () => randomInt(10)],
+    ["Date.now", () => savedNow()],
+    ["setTimeout", () => savedSetTimeout(() => undefined, 1)],
+    ["performance.timeOrigin", () => performance.timeOrigin],
+    ["process.hrtime", () => process.hrtime()],
+    ["fetch", () => fetch("http://127.0.0.1:9/")],
   ];
 
   for (const [call, body] of offenders) {
