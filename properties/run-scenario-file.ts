@@ -4,6 +4,7 @@ import { isWorkerKind } from "../src/workers/worker-kinds.js";
 import type { WorkerFactory } from "../src/workers/worker-types.js";
 import { judge, type JudgeMode, type Judgement } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
+import { checkDeterminism } from "../sim/scenario/check-determinism.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { loadWorker, parseModuleSpec, type LoadedWorker } from "./worker-ref.js";
@@ -12,6 +13,8 @@ import type { WorkerUnderTest } from "./check-worker.js";
 /** One worker's run of a scenario file, judged. */
 export interface ScenarioFileRun {
   worker: string;
+  /** How to name this worker again on a command line (undefined for a factory handed in). */
+  ref: LoadedWorker["ref"];
   run: ScenarioRun;
   judgement: Judgement;
   /** The trace hash the file recorded for this worker, if any (and no seed override). */
@@ -28,6 +31,8 @@ export interface RunScenarioFileOptions {
   seed?: string | number;
   /** Overrides the file's resource. */
   resource?: ResourcePolicy;
+  /** Run each worker twice and compare the traces (NondeterminismError when they differ). */
+  checkDeterminism?: boolean;
 }
 
 /** The workers a file runs with: the one given, else the file's own, else every kind it names. */
@@ -48,11 +53,12 @@ export async function runScenarioFile(file: string, worker?: WorkerUnderTest, op
   const scenario = await loadScenario(file);
   const runs: ScenarioFileRun[] = [];
   for (const w of await workersFor(scenario, file, worker)) {
-    const run = await runScenario(scenario, { worker: w.factory, workerName: w.name, seed: options.seed, resource: options.resource ?? scenario.resource });
+    const runOptions = { worker: w.factory, workerName: w.name, seed: options.seed, resource: options.resource ?? scenario.resource };
+    const run = options.checkDeterminism ? await checkDeterminism(scenario, runOptions) : await runScenario(scenario, runOptions);
     const recordedHash = options.seed === undefined ? scenario.traceHashes?.[w.name] : undefined;
     const hashMatches = recordedHash === undefined || recordedHash === run.traceHash || options.mode === "fixed";
     const judgement = judge({ scenario, workerName: w.name, verdicts: run.verdicts, mode: options.mode ?? "expect" });
-    runs.push({ worker: w.name, run, judgement, recordedHash, hashMatches });
+    runs.push({ worker: w.name, ref: w.ref, run, judgement, recordedHash, hashMatches });
   }
   return { scenario, runs, ok: runs.every((r) => r.judgement.ok && r.hashMatches) };
 }

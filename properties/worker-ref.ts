@@ -36,7 +36,7 @@ export function parseModuleSpec(spec: string, baseDir = process.cwd()): { module
 /** The display name of a reference. */
 export function workerRefName(ref: WorkerRef): string {
   if ("kind" in ref) return ref.kind;
-  const file = basename(ref.module);
+  const file = basename(ref.module).replace(/\.[cm]?[jt]sx?$/, "");
   return ref.export === "default" ? file : `${file}#${ref.export}`;
 }
 

@@ -1,6 +1,8 @@
 import { InputError } from "../src/errors.js";
 import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "../src/real/consul-provider.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
+import type { WorkerFactory } from "../src/workers/worker-types.js";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { formatRecords, formatTimeline, verdictLabel } from "../sim/report/timeline.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
@@ -8,9 +10,13 @@ import { startConsulCluster } from "../src/real/consul-cluster.js";
 import { runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
 import { comparedChecks } from "../sim/scenario/scenario-run-parts.js";
 
-/** One worker kind replayed in both worlds. */
+/** A worker to replay: a reference kind, or a user's factory with its name. */
+export type ReplayWorker = WorkerKind | { name: string; factory: WorkerFactory };
+
+/** One worker replayed in both worlds. */
 export interface SideBySide {
-  worker: WorkerKind;
+  /** The worker's name (a kind or `file#export`). */
+  worker: string;
   sim: ScenarioRun;
   real: RealScenarioRun;
   /** Checks whose verdicts differ between the worlds (modelInvariants is simulator-only). */
@@ -34,16 +40,17 @@ export async function agentFor(options: { consulAddr?: string; allowRemote?: boo
  * kind. A scenario with a leader failover gets, per kind, a fresh local 3-server cluster of real
  * agents instead (unless `useClusterForFailover` is false), whose leader is killed at the fault.
  */
-export async function replaySideBySide(scenario: Scenario, kinds: WorkerKind[], addr: string, options: { useClusterForFailover?: boolean } = {}): Promise<SideBySide[]> {
+export async function replaySideBySide(scenario: Scenario, kinds: ReplayWorker[], addr: string, options: { useClusterForFailover?: boolean; resource?: ResourcePolicy | undefined } = {}): Promise<SideBySide[]> {
   const needsCluster = (options.useClusterForFailover ?? true) && scenario.faults.some((f) => f.type === "leader-failover");
-  const one = async (worker: WorkerKind): Promise<SideBySide> => {
-    const sim = await runScenario(scenario, { worker });
+  const resource = options.resource ?? scenario.resource;
+  const one = async (worker: ReplayWorker): Promise<SideBySide> => {
+    const sim = await runScenario(scenario, typeof worker === "string" ? { worker, resource } : { worker: worker.factory, workerName: worker.name, resource });
     const cluster = needsCluster ? await startConsulCluster() : undefined;
     try {
       // Give the real run the simulator's duration plus a margin: real Consul is a little later.
-      const real = await runScenarioReal(scenario, { worker, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
+      const real = await runScenarioReal(scenario, { worker, resource, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
       const differing = comparedChecks.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
-      return { worker, sim, real, differing };
+      return { worker: sim.worker, sim, real, differing };
     } finally {
       await cluster?.stop();
     }

@@ -7,7 +7,7 @@ import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
 import { workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
-import type { WorkerSettings } from "../src/workers/worker-types.js";
+import type { WorkerFactory, WorkerSettings } from "../src/workers/worker-types.js";
 import { runCheckers } from "../sim/checkers/all-checkers.js";
 import type { CheckResult } from "../sim/checkers/check-types.js";
 import { playFaults } from "../sim/faults/fault-engine.js";
@@ -21,7 +21,8 @@ import { WorkerGate } from "./worker-gate.js";
 
 /** The outcome of a scenario replayed on a real agent. */
 export interface RealScenarioRun {
-  worker: WorkerKind;
+  /** The worker's name (a kind or `file#export`). */
+  worker: string;
   verdicts: Record<CheckName, Verdict>;
   results: Record<CheckName, CheckResult>;
   /** The real run's log, in the simulator's trace vocabulary. */
@@ -38,7 +39,8 @@ export interface RealScenarioRun {
 
 /** Options of runScenarioReal. */
 export interface RunScenarioRealOptions {
-  worker: WorkerKind;
+  /** A reference kind, or a user's factory with its name. */
+  worker: WorkerKind | { name: string; factory: WorkerFactory };
   addr: string;
   /** Real ms after which the run is stopped even if workers are still busy. */
   timeLimitMs: number;
@@ -96,7 +98,8 @@ class RealFleet implements RealFleetControl {
     this.recorders.push(recorder);
     const clock = gate.clock();
     this.log.record(id, "host.start", { incarnation });
-    const worker = workerKinds[this.options.worker]({
+    const w = this.options.worker;
+    const worker = (typeof w === "string" ? workerKinds[w] : w.factory)({
       workerId: id,
       clock,
       random: systemRandom,
@@ -162,5 +165,5 @@ export async function runScenarioReal(scenario: Scenario, options: RunScenarioRe
   const records = log.trace.records;
   const results = runCheckers({ records, tasks: scenario.tasks });
   const skippedFaults = records.flatMap((r) => (r.kind === "fault.skipped" ? [r.data.fault] : []));
-  return { worker: options.worker, verdicts: verdictsOf(results), results, records, wallMs, finished, runPrefix, leftover, skippedFaults };
+  return { worker: typeof options.worker === "string" ? options.worker : options.worker.name, verdicts: verdictsOf(results), results, records, wallMs, finished, runPrefix, leftover, skippedFaults };
 }

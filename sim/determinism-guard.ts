@@ -116,6 +116,8 @@ function install(): () => void {
   // I/O leaves the world: name it (otherwise the first thing undici does, performance.now, is blamed).
   if (typeof g.fetch === "function") patch(g, "fetch", guarded("fetch", g.fetch), undo);
   patch(Math, "random", guarded("Math.random", Math.random), undo);
+  // A worker that exits the process would end locksim with the worker's exit code and no report.
+  patch(process, "exit", guarded("process.exit", process.exit) as typeof process.exit, undo);
   patch(performance, "now", guarded("performance.now", performance.now.bind(performance)), undo);
   const hrtime = process.hrtime;
   const guardedHrtime = guarded("process.hrtime", hrtime) as typeof process.hrtime;

@@ -21,6 +21,10 @@ export interface ScenarioRun {
   readonly traceHash: string;
   fleet: SimFleet;
   stoppedBy: string;
+  /** When a bound ended the run (stepsMax, horizonMs, sameTimeStepsMax): which, and what was pending. */
+  boundMessage: string | undefined;
+  /** Errors the worker threw or rejected with, per host and virtual time (the worker under test failed). */
+  workerFailures: { hostId: string; atMs: number; message: string }[];
   wallMs: number;
 }
 
@@ -65,6 +69,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
   const done = (): boolean => fleetDone({ elapsedMs: world.nowMs, scenario, states: fleet.hostIds.map((id) => world.host(id).state) });
   const result = await world.run({ until: done });
+  // A bound that ends the run is part of its story: the timeline and the JSON show it.
+  if (result.message) world.record("-", "run.bound", { bound: result.stoppedBy, message: result.message });
   const results = runCheckers({ records: world.trace.records, tasks: scenario.tasks });
   const verdicts = verdictsOf(results);
   let hash: string | undefined;
@@ -79,6 +85,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     },
     fleet,
     stoppedBy: result.stoppedBy,
+    boundMessage: result.message || undefined,
+    workerFailures: world.hostFailures,
     // eslint-disable-next-line no-restricted-properties -- real clock: the harness's wall time, outside the world
     wallMs: performance.now() - t0,
   };

@@ -1,0 +1,51 @@
+import { InvalidArgumentError } from "commander";
+import { isResourcePolicy, resourcePolicies, type ResourcePolicy } from "../src/resources/resource-policy.js";
+import { isWorkerKind, workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
+import type { JudgeMode } from "../sim/scenario/expectations.js";
+
+/** Commander parsers: each names what it expected and what it found. */
+export function parseWorker(value: string): WorkerKind {
+  if (!isWorkerKind(value)) throw new InvalidArgumentError(`expected one of ${Object.keys(workerKinds).join(", ")}; found "${value}"`);
+  return value;
+}
+
+export function parseResource(value: string): ResourcePolicy {
+  if (!isResourcePolicy(value)) throw new InvalidArgumentError(`expected one of ${resourcePolicies.join(", ")}; found "${value}"`);
+  return value;
+}
+
+export function parseSeed(value: string): number | string {
+  return /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1; found "${value}"`);
+  return n;
+}
+
+/** A numeric sweep seed from any seed text (FNV-1a for words). */
+export function sweepSeed(seed: number | string | undefined): number {
+  if (typeof seed === "number") return seed;
+  if (seed === undefined) return Math.floor(Math.random() * 2 ** 31);
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/** Options shared by `run` and `replay` (simulator). */
+export interface RunFlags {
+  worker?: WorkerKind;
+  workerModule?: string;
+  seed?: number | string;
+  resource?: ResourcePolicy;
+  json?: boolean;
+  strict?: boolean;
+  expectFixed?: boolean;
+  checkDeterminism?: boolean;
+}
+
+/** The judging mode the flags ask for. */
+export function judgeMode(flags: Pick<RunFlags, "strict" | "expectFixed">): JudgeMode {
+  return flags.strict ? "strict" : flags.expectFixed ? "fixed" : "expect";
+}

@@ -1,0 +1,77 @@
+import { exitCodes } from "./exit-codes.js";
+
+/**
+ * Signal handling as a contract (README, "Stopping locksim"): on SIGINT or SIGTERM every command
+ * stops its workers (the `signal` below aborts), awaits the cleanup of what it created (sessions,
+ * keys, agents, clusters, temp dirs), bounded by `graceMs`, prints what it removed, and exits 130
+ * or 143. A second signal exits at once and says what may be left behind.
+ */
+export class Shutdown {
+  private readonly controller = new AbortController();
+  private readonly cleanups = new Map<string, () => Promise<void>>();
+  private readonly removed: string[] = [];
+  private signalled: NodeJS.Signals | undefined;
+  private work: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly graceMs = 10_000) {}
+
+  /** Aborts when a stop signal arrives: long-running work passes it down and unwinds. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Registers a cleanup under a human name ("consul agent on :8500"); returns its unregister. */
+  register(name: string, cleanup: () => Promise<void>): () => void {
+    this.cleanups.set(name, cleanup);
+    return () => this.cleanups.delete(name);
+  }
+
+  /** The command's own promise: on a signal it unwinds (its finally blocks clean up) and is awaited. */
+  track(work: Promise<unknown>): void {
+    this.work = work;
+  }
+
+  /** Notes something removed during an orderly unwind, for the closing report. */
+  noteRemoved(what: string): void {
+    this.removed.push(what);
+  }
+
+  /** Installs the SIGINT and SIGTERM handlers for the life of the process. */
+  install(): void {
+    const onSignal = (sig: NodeJS.Signals): void => void this.stop(sig);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+
+  private async stop(sig: NodeJS.Signals): Promise<void> {
+    const code = sig === "SIGINT" ? exitCodes.sigint : exitCodes.sigterm;
+    if (this.signalled) {
+      process.stderr.write(`\nlocksim: second ${sig}: exiting now; may be left behind: ${[...this.cleanups.keys()].join(", ") || "nothing registered"} (run 'locksim cleanup' to remove leftovers)\n`);
+      process.exit(code);
+    }
+    this.signalled = sig;
+    process.stderr.write(`\nlocksim: ${sig}: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s; send it again to exit at once)…\n`);
+    this.controller.abort(new Error(`stopped by ${sig}`));
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), this.graceMs).unref());
+    // First let the command unwind: its finally blocks remove sessions and keys and stop agents.
+    // Then run what is still registered (each cleanup is idempotent).
+    const all = this.work
+      .catch(() => undefined)
+      .then(() =>
+        Promise.allSettled(
+          [...this.cleanups.entries()].map(async ([name, fn]) => {
+            await fn();
+            this.cleanups.delete(name);
+            this.removed.push(name);
+          }),
+        ),
+      );
+    const outcome = await Promise.race([all, timeout]);
+    process.stderr.write(`locksim: removed: ${this.removed.join(", ") || "nothing was left to remove"}\n`);
+    if (outcome === "timeout" || this.cleanups.size) process.stderr.write(`locksim: not removed in time: ${[...this.cleanups.keys()].join(", ")} (run 'locksim cleanup')\n`);
+    process.exit(code);
+  }
+}
+
+/** The process's shutdown coordinator (the CLI is one process). */
+export const shutdown = new Shutdown();
