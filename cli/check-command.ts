@@ -3,6 +3,7 @@ import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import { runSweep } from "../properties/sweep.js";
 import { workerRefFrom } from "../properties/worker-ref.js";
 import { exitCodes } from "./exit-codes.js";
+import { mergeSummaryFiles } from "../properties/merge-summaries.js";
 import { sweepSeed } from "./options.js";
 
 /** Flags of `locksim check`. */
@@ -16,6 +17,8 @@ export interface CheckFlags {
   out: string;
   json?: boolean;
   threads?: number;
+  shard?: { index: number; count: number };
+  timeBudget?: number;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface CheckFlags {
  * kind or the user's own module (its threads load the module). Exit 0 when no safety check was
  * violated, 1 with a shrunk counterexample saved and its replay command printed.
  */
-export async function checkCommand(flags: CheckFlags): Promise<number> {
+export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Promise<number> {
   const ref = workerRefFrom({ kind: flags.worker, module: flags.workerModule });
   const summary = await runSweep({
     worker: ref,
@@ -33,9 +36,25 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     resource: flags.resource,
     outDir: flags.out,
     threads: flags.threads,
+    shard: flags.shard,
+    timeBudgetMs: flags.timeBudget,
+    signal,
     progress: !flags.json && process.stderr.isTTY,
     log: flags.json ? () => undefined : (line) => process.stdout.write(`${line}\n`),
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
   return summary.counterexample ? exitCodes.failed : exitCodes.met;
+}
+
+/** `locksim merge <summary.json…>`: the shards' summaries combined into the unsharded sweep's. */
+export async function mergeCommand(files: string[], flags: { json?: boolean }): Promise<number> {
+  const merged = await mergeSummaryFiles(files);
+  if (flags.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+  else {
+    process.stdout.write(`${merged.worker}: ${merged.runs} run(s) over ${files.length} shard(s), seed ${merged.seed}; violations ${JSON.stringify(merged.violations)}\n`);
+    const c = merged.counterexample;
+    process.stdout.write(c ? `first counterexample at run ${c.foundAtRun}: ${c.failedChecks.join(", ")}: ${c.detail}\n  replay: ${c.replay}\n` : "no safety check violated\n");
+  }
+  return merged.counterexample ? exitCodes.failed : exitCodes.met;
 }

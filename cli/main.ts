@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The locksim command line: run scenarios in the simulator, sweep generated fault plans, replay.
 import { Command, Option } from "commander";
-import { checkCommand, type CheckFlags } from "./check-command.js";
+import { checkCommand, mergeCommand, type CheckFlags } from "./check-command.js";
 import { classify, describeError, exitCodes } from "./exit-codes.js";
-import { parseCount, parseResource, parseSeed, parseWorker, type RunFlags } from "./options.js";
+import { parseCount, parseDurationMs, parseResource, parseSeed, parseShard, parseWorker, type RunFlags } from "./options.js";
 import { replayRealCommand, type RealFlags } from "./replay-real-command.js";
 import { runCommand } from "./run-command.js";
 import { shutdown } from "./shutdown.js";
@@ -54,11 +54,22 @@ function program(setCode: (code: number) => void): Command {
     .option("--faults <list>", "comma-separated fault types to allow (default: all)")
     .option("--resource <policy>", "where effects land (default highest-token)", parseResource)
     .option("--threads <n>", "worker threads (default: one per core)", parseCount)
+    .option("--shard <i/n>", "run only the i-th of n contiguous slices of the generated sequence (merge the summaries with 'locksim merge')", parseShard)
+    .option("--time-budget <duration>", "stop after this much wall time (e.g. 10m) instead of after --runs", parseDurationMs)
     .option("--out <dir>", "where counterexamples are written", "scenarios/regressions")
     .option("--json", "print the summary as JSON")
     .action(async (flags: CheckFlags) => {
       json = Boolean(flags.json);
-      setCode(await checkCommand(flags));
+      if (flags.timeBudget !== undefined && !process.argv.includes("--runs")) flags.runs = Number.MAX_SAFE_INTEGER;
+      setCode(await checkCommand(flags, shutdown.signal));
+    });
+  p.command("merge")
+    .description("combine the --json summaries of a sharded sweep into the unsharded sweep's summary")
+    .argument("<summaries...>", "summary files written by 'locksim check --shard i/n --json'")
+    .option("--json", "print the merged summary as JSON")
+    .action(async (files: string[], flags: { json?: boolean }) => {
+      json = Boolean(flags.json);
+      setCode(await mergeCommand(files, flags));
     });
   return p;
 }

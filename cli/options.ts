@@ -49,3 +49,20 @@ export interface RunFlags {
 export function judgeMode(flags: Pick<RunFlags, "strict" | "expectFixed">): JudgeMode {
   return flags.strict ? "strict" : flags.expectFixed ? "fixed" : "expect";
 }
+
+/** `--shard i/n`. */
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count < 1 || index > count) throw new InvalidArgumentError(`expected i/n with 1 ≤ i ≤ n (e.g. 2/4); found "${value}"`);
+  return { index, count };
+}
+
+/** A duration: `90s`, `15m`, `2h`, `500ms`, or plain ms. */
+export function parseDurationMs(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 90s, 15m or 2h; found "${value}"`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(m[1]) * unit);
+}

@@ -1,71 +1,69 @@
 import { Worker } from "node:worker_threads";
-import type { ResourcePolicy } from "../src/resources/resource-policy.js";
+import type { BatchResult, BatchSpec, SweepSequence } from "./sweep-batch.js";
+import type { SweepJob, SweepJobAnswer } from "./sweep-worker.js";
 import type { WorkerRef } from "./worker-ref.js";
-import type { CheckName, Scenario, Verdict } from "../sim/scenario/scenario-schema.js";
-import type { SweepBatch, SweepBatchResult } from "./sweep-worker.js";
 
 /** Whether the parallel pool can run here: it needs the compiled worker script. */
 export function poolAvailable(): boolean {
   return import.meta.url.endsWith(".js");
 }
 
+/** Heap limit of each sweep thread (MB): a leaking worker fails its thread, not the machine. */
+export const threadHeapMb = 256;
+
 /**
- * Runs generated scenarios on `threads` worker threads, in batches, and returns the verdicts of
- * every scenario up to and including the first one for which `failed` is true (in generation
- * order), so the caller can hand that index to fast-check for shrinking.
+ * Sweep threads: each takes one batch at a time (generation happens on the thread, so no scenario
+ * crosses between threads) and answers its result. `run` queues a batch on the next free thread.
  */
-export async function runInPool(options: {
-  worker: WorkerRef;
-  resource?: ResourcePolicy | undefined;
-  scenarios: Scenario[];
-  threads: number;
-  batchSize?: number;
-  failed: (verdicts: Record<CheckName, Verdict>) => boolean;
-  onProgress?: (done: number) => void;
-}): Promise<{ verdicts: Record<CheckName, Verdict>[]; firstFailure: number | undefined }> {
-  const batchSize = options.batchSize ?? 20;
-  const batches: Scenario[][] = [];
-  for (let i = 0; i < options.scenarios.length; i += batchSize) batches.push(options.scenarios.slice(i, i + batchSize));
-  const results: (Record<CheckName, Verdict>[] | undefined)[] = new Array(batches.length);
-  const threads = Array.from({ length: Math.max(1, options.threads) }, () => new Worker(new URL("./sweep-worker.js", import.meta.url)));
-  let next = 0;
-  let firstFailure: number | undefined;
-  let done = 0;
-  // The first batch index at or after which nothing more needs running.
-  const stopBatch = (): number => (firstFailure === undefined ? batches.length : Math.floor(firstFailure / batchSize) + 1);
-  try {
-    await Promise.all(
-      threads.map(
-        (thread) =>
-          new Promise<void>((resolve, reject) => {
-            const send = (): void => {
-              if (next >= stopBatch()) {
-                resolve();
-                return;
-              }
-              const batch = next++;
-              thread.postMessage({ batch, worker: options.worker, resource: options.resource, scenarios: batches[batch]! } satisfies SweepBatch);
-            };
-            thread.on("message", (m: SweepBatchResult) => {
-              results[m.batch] = m.verdicts;
-              done += m.verdicts.length;
-              options.onProgress?.(done);
-              m.verdicts.forEach((v, j) => {
-                const index = m.batch * batchSize + j;
-                if (options.failed(v) && (firstFailure === undefined || index < firstFailure)) firstFailure = index;
-              });
-              send();
-            });
-            thread.on("error", reject);
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(threads.map((t) => t.terminate()));
+export class SweepPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: { spec: BatchSpec; resolve: (r: BatchResult) => void; reject: (e: Error) => void }[] = [];
+
+  constructor(
+    threads: number,
+    private readonly job: { sequence: SweepSequence; worker: WorkerRef; collectVerdicts: boolean },
+  ) {
+    for (let i = 0; i < Math.max(1, threads); i++) {
+      const w = new Worker(new URL("./sweep-worker.js", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: threadHeapMb } });
+      this.all.push(w);
+      this.idle.push(w);
+    }
   }
-  const end = firstFailure === undefined ? options.scenarios.length : firstFailure + 1;
-  const verdicts: Record<CheckName, Verdict>[] = [];
-  for (let i = 0; i < end; i++) verdicts.push(results[Math.floor(i / batchSize)]![i % batchSize]!);
-  return { verdicts, firstFailure };
+
+  /** Runs one batch on a thread. */
+  run(spec: BatchSpec): Promise<BatchResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ spec, resolve, reject });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    const thread = this.idle.pop();
+    const item = thread && this.queue.shift();
+    if (!thread || !item) {
+      if (thread) this.idle.push(thread);
+      return;
+    }
+    const onError = (error: Error): void => {
+      thread.off("message", onMessage);
+      item.reject(error);
+    };
+    const onMessage = (answer: SweepJobAnswer): void => {
+      thread.off("error", onError);
+      this.idle.push(thread);
+      if (answer.ok) item.resolve(answer.result);
+      else item.reject(new Error(answer.error));
+      this.next();
+    };
+    thread.once("message", onMessage);
+    thread.once("error", onError);
+    thread.postMessage({ ...this.job, spec: item.spec } satisfies SweepJob);
+  }
+
+  /** Stops every thread. */
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((t) => t.terminate()));
+  }
 }

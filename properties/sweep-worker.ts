@@ -1,33 +1,27 @@
-// A worker thread of the parallel sweep: runs the scenarios it is sent and answers their verdicts.
+// A worker thread of the parallel sweep: generates and runs the batches it is sent.
 import { parentPort } from "node:worker_threads";
-import type { ResourcePolicy } from "../src/resources/resource-policy.js";
+import { runBatch, type BatchResult, type BatchSpec, type SweepSequence } from "./sweep-batch.js";
 import { loadWorker, type WorkerRef } from "./worker-ref.js";
-import { runScenario } from "../sim/scenario/run-scenario.js";
-import type { CheckName, Scenario, Verdict } from "../sim/scenario/scenario-schema.js";
 
-/** A batch to run. */
-export interface SweepBatch {
-  batch: number;
+/** A batch to run: the sequence, the slice, the worker (a module is imported once per thread). */
+export interface SweepJob {
+  sequence: SweepSequence;
+  spec: BatchSpec;
   worker: WorkerRef;
-  resource?: ResourcePolicy | undefined;
-  scenarios: Scenario[];
+  collectVerdicts: boolean;
 }
 
-/** The verdicts of a batch, in order. */
-export interface SweepBatchResult {
-  batch: number;
-  verdicts: Record<CheckName, Verdict>[];
-}
+/** A thread's answer: the batch's result, or the error that stopped it. */
+export type SweepJobAnswer = { ok: true; result: BatchResult } | { ok: false; error: string };
 
-parentPort?.on("message", (message: SweepBatch) => {
+parentPort?.on("message", (job: SweepJob) => {
   void (async () => {
-    const verdicts: Record<CheckName, Verdict>[] = [];
-    // The module is imported once per thread (loadWorker caches it).
-    const worker = await loadWorker(message.worker);
-    for (const scenario of message.scenarios) {
-      const run = await runScenario(scenario, { worker: worker.factory, workerName: worker.name, resource: message.resource, traceSteps: false });
-      verdicts.push(run.verdicts);
+    try {
+      const worker = await loadWorker(job.worker);
+      const result = await runBatch({ sequence: job.sequence, spec: job.spec, worker, collectVerdicts: job.collectVerdicts });
+      parentPort!.postMessage({ ok: true, result } satisfies SweepJobAnswer);
+    } catch (error) {
+      parentPort!.postMessage({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } satisfies SweepJobAnswer);
     }
-    parentPort!.postMessage({ batch: message.batch, verdicts } satisfies SweepBatchResult);
   })();
 });

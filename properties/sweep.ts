@@ -5,40 +5,47 @@ import { InputError } from "../src/errors.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import type { WorkerFactory } from "../src/workers/worker-types.js";
-import { runScenario } from "../sim/scenario/run-scenario.js";
+import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
+import { NondeterminismError } from "../sim/scenario/check-determinism.js";
 import { safetyCheckNames } from "../sim/scenario/expectations.js";
-import { checkNames, type CheckName, type FaultType, type Scenario, type Verdict } from "../sim/scenario/scenario-schema.js";
+import { checkNames, type CheckName, type FaultType, type Scenario } from "../sim/scenario/scenario-schema.js";
 import { checkCommand, counterexampleScenario, writeCounterexample } from "./counterexample.js";
 import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
-import { poolAvailable, runInPool } from "./sweep-pool.js";
+import { poolAvailable, SweepPool } from "./sweep-pool.js";
+import { breaksSafety, runBatch, type SweepSequence } from "./sweep-batch.js";
+import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
 import { loadWorker, type LoadedWorker, type WorkerRef } from "./worker-ref.js";
 
 /** The checks a sweep requires not to be violated: the safety of effects. The others are counted, not required. */
 export const safetyChecks: readonly CheckName[] = safetyCheckNames;
-
-/** Whether a run's verdicts break a safety check (not-applicable is no violation). */
-export function breaksSafety(verdicts: Record<CheckName, Verdict>): boolean {
-  return safetyChecks.some((c) => verdicts[c] === "violated");
-}
+export { breaksSafety };
 
 /** Options of a sweep. */
 export interface SweepOptions {
   /** A reference kind, a WorkerRef (a user's module and export), or a factory with a name (runs in-process). */
   worker: WorkerKind | WorkerRef | { factory: WorkerFactory; name: string };
+  /** Length of the generated sequence (all shards together). */
   runs: number;
   seed: number;
   faultTypes?: string[] | undefined;
   /** Where the tasks' effects land. Default "highest-token". */
   resource?: ResourcePolicy | undefined;
+  /** Run only the i-th (1-based) of n contiguous slices of the sequence (a CI matrix, an Indexed Job). */
+  shard?: { index: number; count: number } | undefined;
+  /** Stop dispatching runs after this much wall time (ms); the summary says so. */
+  timeBudgetMs?: number | undefined;
+  /** Stop early (Ctrl+C); the partial summary is returned. */
+  signal?: AbortSignal | undefined;
   /** Directory for counterexample files; none written when undefined. */
   outDir?: string | undefined;
   progress?: boolean;
   log?: (line: string) => void;
-  /**
-   * Worker threads for the sweep phase (shrinking stays on the main thread). Default: one per
-   * core when running from the compiled build; 1 (in-process) otherwise.
-   */
+  /** Worker threads. Default: one per core when running from the compiled build; 1 (in-process) otherwise. */
   threads?: number;
+  /** Keep every run's verdicts in the summary (tests of sharding; memory grows with runs). */
+  collectVerdicts?: boolean;
+  /** Runs per batch. Default 50. */
+  batchSize?: number;
 }
 
 /** What a sweep found. */
@@ -46,15 +53,26 @@ export interface SweepSummary {
   /** The worker's name: a kind, or `file#export`. */
   worker: string;
   seed: number;
+  /** The fault types allowed, or null for all. */
+  faults: string[] | null;
+  resource: ResourcePolicy | null;
+  /** The whole sequence's length, and the slice this sweep ran ([from, to) global indexes). */
+  sequenceRuns: number;
+  shard: { index: number; count: number; from: number; to: number };
+  /** Runs judged: a contiguous prefix of the slice, ending at the first counterexample if any. */
   runs: number;
+  /** True when a time budget or Ctrl+C stopped it before the end of its slice. */
+  interrupted: boolean;
   wallMs: number;
   runsPerSec: number;
-  /** How many generated runs violated each check (before shrinking). */
+  /** How many runs violated each check (before shrinking). */
   violations: Record<CheckName, number>;
+  /** Every run's verdicts (h/v/n per check), when collectVerdicts was set. */
+  verdicts?: string[];
   /** The command that reruns this sweep. */
   command: string;
   counterexample?: {
-    /** 1-based index of the generated run that first failed. */
+    /** 1-based global index of the generated run that first failed. */
     foundAtRun: number;
     foundAfterMs: number;
     faults: number;
@@ -77,58 +95,79 @@ function validFaultTypes(list: string[] | undefined): FaultType[] {
   return list as FaultType[];
 }
 
-/** The sweep phase: runs the generated scenarios (on threads when it can) until the first failure. */
-async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; faultTypes: FaultType[]; violations: Record<CheckName, number>; bar: cliProgress.SingleBar | undefined; t0: number }): Promise<{ runs: number; firstFailure: number | undefined }> {
-  const { worker, options, violations, bar, t0 } = o;
-  const arb = scenarioArb({ worker: worker.name, faultTypes: o.faultTypes });
-  const count = (v: Record<CheckName, Verdict>): void => {
-    for (const c of checkNames) if (v[c] === "violated") violations[c]++;
-  };
-  const rate = (n: number): number => Math.round(n / ((performance.now() - t0) / 1000));
+/** The slice [from, to) of shard i/n: contiguous, disjoint, together the whole sequence. */
+export function shardRange(runs: number, shard: { index: number; count: number } | undefined): { from: number; to: number } {
+  if (!shard) return { from: 0, to: runs };
+  if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 1 && shard.index <= shard.count)) {
+    throw new InputError(`--shard: expected i/n with 1 ≤ i ≤ n; found ${shard.index}/${shard.count}`, { field: "shard" });
+  }
+  return { from: Math.floor(((shard.index - 1) * runs) / shard.count), to: Math.floor((shard.index * runs) / shard.count) };
+}
+
+/** Runs the slice, on threads when it can, folding results in generation order. */
+async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; sequence: SweepSequence; range: { from: number; to: number }; bar: cliProgress.SingleBar | undefined; t0: number }): Promise<ExecutedSweep> {
+  const { worker, options, t0 } = o;
   const threads = options.threads ?? (poolAvailable() ? availableParallelism() : 1);
-  if (threads > 1 && poolAvailable() && worker.ref) {
-    const scenarios = fc.sample(arb, { seed: options.seed, numRuns: options.runs });
-    const pooled = await runInPool({ worker: worker.ref, resource: options.resource, scenarios, threads, failed: breaksSafety, onProgress: (n) => bar?.update(n, { rate: rate(n), status: "sweeping" }) });
-    pooled.verdicts.forEach(count);
-    return { runs: pooled.verdicts.length, firstFailure: pooled.firstFailure };
+  const collectVerdicts = options.collectVerdicts ?? false;
+  const pool = threads > 1 && poolAvailable() && worker.ref ? new SweepPool(threads, { sequence: o.sequence, worker: worker.ref, collectVerdicts }) : undefined;
+  const rate = (n: number): number => Math.round(n / ((performance.now() - t0) / 1000));
+  try {
+    return await executeBatches({
+      ...o.range,
+      batchSize: options.batchSize ?? 50,
+      concurrency: pool ? threads : 1,
+      collectVerdicts,
+      run: (spec) => (pool ? pool.run(spec) : runBatch({ sequence: o.sequence, spec, worker, collectVerdicts })),
+      shouldStop: () => Boolean(options.signal?.aborted) || (options.timeBudgetMs !== undefined && performance.now() - t0 > options.timeBudgetMs),
+      onProgress: (n) => o.bar?.update(n, { rate: rate(n), status: "sweeping" }),
+    });
+  } finally {
+    await pool?.close();
   }
-  const scenarios = fc.sample(arb, { seed: options.seed, numRuns: options.runs });
-  for (let i = 0; i < scenarios.length; i++) {
-    // Step records are left out while sweeping: the checkers do not read them, and it is faster.
-    const run = await runScenario(scenarios[i]!, { worker: worker.factory, workerName: worker.name, resource: options.resource, traceSteps: false });
-    count(run.verdicts);
-    bar?.update(i + 1, { rate: rate(i + 1), status: "sweeping" });
-    if (breaksSafety(run.verdicts)) return { runs: i + 1, firstFailure: i };
-  }
-  return { runs: scenarios.length, firstFailure: undefined };
 }
 
 /**
- * The property sweep: `runs` generated scenarios for one worker (a reference kind or a user's
- * module); the property is that no safety check is violated. The first failure (in generation
- * order) is shrunk by fast-check to the fewest faults, re-run with full tracing to record its
- * verdicts and trace hash, and written as a scenario file that `locksim replay` reruns exactly.
+ * The property sweep: a generated sequence of `runs` scenarios for one worker (a reference kind
+ * or a user's module), or one shard of it; the property is that no safety check is violated. The
+ * first failure (in generation order) is shrunk by fast-check to the fewest faults, re-run with
+ * full tracing to record its verdicts and trace hash, and written as a scenario file that
+ * `locksim replay` reruns exactly.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const log = options.log ?? (() => undefined);
   const faultTypes = validFaultTypes(options.faultTypes);
+  const range = shardRange(options.runs, options.shard);
   const w = options.worker;
   const worker: LoadedWorker = typeof w === "object" && "factory" in w ? { ref: undefined, name: w.name, factory: w.factory } : await loadWorker(typeof w === "string" ? { kind: w } : w);
-  const violations = Object.fromEntries(checkNames.map((c) => [c, 0])) as Record<CheckName, number>;
+  const sequence: SweepSequence = { seed: options.seed, workerName: worker.name, faultTypes, resource: options.resource };
   const bar = options.progress ? new cliProgress.SingleBar({ format: "  {bar} {value}/{total} runs | {rate} runs/s | {status}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(options.runs, 0, { rate: 0, status: "sweeping" });
+  bar?.start(range.to - range.from, 0, { rate: 0, status: "sweeping" });
   const t0 = performance.now();
-  const swept = await sweepPhase({ worker, options, faultTypes, violations, bar, t0 });
-  const command = checkCommand({ ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource });
+  const swept = await sweepPhase({ worker, options, sequence, range, bar, t0 });
+  const command = checkCommand({ ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource }) + (options.shard ? ` --shard ${options.shard.index}/${options.shard.count}` : "");
   const wallMs = performance.now() - t0;
-  const summary: SweepSummary = { worker: worker.name, seed: options.seed, runs: swept.runs, wallMs: Math.round(wallMs), runsPerSec: Math.round((swept.runs / wallMs) * 1000), violations, command };
+  const summary: SweepSummary = {
+    worker: worker.name,
+    seed: options.seed,
+    faults: options.faultTypes ?? null,
+    resource: options.resource ?? null,
+    sequenceRuns: options.runs,
+    shard: { index: options.shard?.index ?? 1, count: options.shard?.count ?? 1, ...range },
+    runs: swept.ran,
+    interrupted: swept.interrupted,
+    wallMs: Math.round(wallMs),
+    runsPerSec: Math.round((swept.ran / wallMs) * 1000),
+    violations: swept.violations,
+    ...(swept.verdicts ? { verdicts: swept.verdicts } : {}),
+    command,
+  };
   if (swept.firstFailure === undefined) {
     bar?.stop();
-    log(`${worker.name}: ${swept.runs} runs, no safety check violated (${safetyChecks.join(", ")}); ${summary.runsPerSec} runs/s; seed ${options.seed}`);
-    log(`  also seen: ${checkNames.filter((c) => violations[c] > 0).map((c) => `${c} violated in ${violations[c]} run(s)`).join(", ") || "no other violation"}`);
+    log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, no safety check violated (${safetyChecks.join(", ")}); ${summary.runsPerSec} runs/s; seed ${options.seed}`);
+    log(`  also seen: ${checkNames.filter((c) => swept.violations[c] > 0).map((c) => `${c} violated in ${swept.violations[c]} run(s)`).join(", ") || "no other violation"}`);
     return summary;
   }
-  bar?.update(swept.runs, { status: `counterexample at run ${swept.runs}, shrinking` });
+  bar?.update(swept.ran, { status: `counterexample at run ${swept.firstFailure + 1}, shrinking` });
   summary.counterexample = await shrinkAndSave({ worker, options, faultTypes, firstFailure: swept.firstFailure, foundAfterMs: performance.now() - t0 });
   bar?.stop();
   logCounterexample(log, worker.name, summary.counterexample);
@@ -140,9 +179,9 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const { worker, options } = o;
   const run = (scenario: Scenario, traceSteps: boolean) => runScenario(scenario, { worker: worker.factory, workerName: worker.name, resource: options.resource, traceSteps });
   const property = fc.asyncProperty(scenarioArb({ worker: worker.name, faultTypes: o.faultTypes }), async (scenario: Scenario) => !breaksSafety((await run(scenario, false)).verdicts));
-  const details = await fc.check(property, { seed: options.seed, numRuns: options.runs, path: String(o.firstFailure) });
-  if (!details.failed || !details.counterexample) throw new Error(`sweep: run ${o.firstFailure + 1} failed on a thread but passed when replayed by its fast-check path: the worker is not deterministic`);
-  const shrunk = details.counterexample[0];
+  const details = await fc.check(property, { seed: options.seed, numRuns: o.firstFailure + 1, path: String(o.firstFailure) });
+  if (!details.failed || !details.counterexample) throw new NondeterminismError({ worker: worker.name, seed: options.seed, index: o.firstFailure, first: "run broke a safety check in the sweep", second: "the same generated run held when replayed by its fast-check path" });
+  const shrunk = await preferStagger(details.counterexample[0], run);
   const rerun = await run(shrunk, true);
   const failedChecks = safetyChecks.filter((c) => rerun.verdicts[c] === "violated");
   const provenance = { ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource, path: details.counterexamplePath ?? "", foundAtRun: o.firstFailure + 1 };
@@ -151,6 +190,17 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const replay = file ? `locksim replay ${file}` : checkCommand(provenance);
   const detail = rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
   return { foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };
+}
+
+/**
+ * Real replays race when both workers start at once: on a real agent either may win the lock. If
+ * the counterexample still fails with w1 started a second ahead (so w1, the faulted worker, holds
+ * first in both worlds), that version is saved.
+ */
+async function preferStagger(shrunk: Scenario, run: (s: Scenario, traceSteps: boolean) => Promise<ScenarioRun>): Promise<Scenario> {
+  if (shrunk.workers.startStaggerMs > 0) return shrunk;
+  const staggered: Scenario = { ...shrunk, workers: { ...shrunk.workers, startStaggerMs: 1_000 } };
+  return breaksSafety((await run(staggered, false)).verdicts) ? staggered : shrunk;
 }
 
 function logCounterexample(log: (line: string) => void, name: string, c: NonNullable<SweepSummary["counterexample"]>): void {

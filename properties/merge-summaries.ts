@@ -1,0 +1,62 @@
+import { readFile } from "node:fs/promises";
+import { InputError } from "../src/errors.js";
+import { checkNames } from "../sim/scenario/scenario-schema.js";
+import { zeroViolations } from "./sweep-batch.js";
+import type { SweepSummary } from "./sweep.js";
+
+/** What must agree between shards of one sweep. */
+const sameFields = ["worker", "seed", "sequenceRuns", "faults", "resource"] as const;
+
+/**
+ * Combines the summaries of the shards of one sweep into the summary the unsharded sweep gives:
+ * counts of every run up to the first counterexample in generation order (shards after it are
+ * left out, as the unsharded sweep would have stopped there), and that counterexample.
+ */
+export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.map((_, i) => `summary ${i + 1}`)): SweepSummary {
+  if (parts.length === 0) throw new InputError("merge: expected at least one summary file; found none", { field: "files" });
+  const first = parts[0]!;
+  parts.forEach((p, i) => {
+    for (const f of sameFields) {
+      if (JSON.stringify(p[f]) !== JSON.stringify(first[f])) throw new InputError(`merge: ${names[i]}: field ${f}: expected ${JSON.stringify(first[f])} (as in ${names[0]}); found ${JSON.stringify(p[f])}`, { field: f });
+    }
+  });
+  const count = first.shard.count;
+  const byIndex = new Map(parts.map((p, i) => [p.shard.index, { p, name: names[i]! }]));
+  if (parts.some((p) => p.shard.count !== count) || byIndex.size !== count || parts.length !== count) {
+    throw new InputError(`merge: expected shards 1/${count} to ${count}/${count}, once each; found ${parts.map((p) => `${p.shard.index}/${p.shard.count}`).join(", ")}`, { field: "shard" });
+  }
+  const ordered = [...byIndex.values()].sort((a, b) => a.p.shard.index - b.p.shard.index).map((x) => x.p);
+  const failing = ordered.find((p) => p.counterexample);
+  const kept = failing ? ordered.filter((p) => p.shard.from <= failing.shard.from) : ordered;
+  const violations = zeroViolations();
+  for (const p of kept) for (const c of checkNames) violations[c] += p.violations[c];
+  const runs = kept.reduce((n, p) => n + p.runs, 0);
+  const wallMs = Math.max(...ordered.map((p) => p.wallMs));
+  return {
+    ...first,
+    shard: { index: 1, count: 1, from: 0, to: first.sequenceRuns },
+    runs,
+    interrupted: kept.some((p) => p.interrupted),
+    wallMs,
+    runsPerSec: Math.round((ordered.reduce((n, p) => n + p.runs, 0) / wallMs) * 1000),
+    violations,
+    ...(kept.every((p) => p.verdicts) ? { verdicts: kept.flatMap((p) => p.verdicts!) } : { verdicts: undefined }),
+    command: first.command.replace(/ --shard \d+\/\d+/, ""),
+    counterexample: failing?.counterexample,
+  };
+}
+
+/** Reads summary files (`locksim check --json` output) and merges them. */
+export async function mergeSummaryFiles(files: string[]): Promise<SweepSummary> {
+  const parts: SweepSummary[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = await readFile(f, "utf8");
+      parts.push(JSON.parse(text) as SweepSummary);
+    } catch (error) {
+      throw new InputError(`merge: ${f}: expected a summary written by 'locksim check --json'; ${error instanceof Error ? error.message : String(error)}`, { field: "files" });
+    }
+  }
+  return mergeSummaries(parts, files);
+}

@@ -1,0 +1,74 @@
+import fc from "fast-check";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
+import { runScenario } from "../sim/scenario/run-scenario.js";
+import { checkNames, type CheckName, type FaultType, type Verdict } from "../sim/scenario/scenario-schema.js";
+import { safetyCheckNames } from "../sim/scenario/expectations.js";
+import { scenarioArb } from "./scenario-arbitrary.js";
+import type { LoadedWorker } from "./worker-ref.js";
+
+/** What defines a sweep's generated sequence: the same inputs give the same scenarios, run for run. */
+export interface SweepSequence {
+  seed: number;
+  /** The swept worker's name (it names generated scenarios). */
+  workerName: string;
+  faultTypes: FaultType[];
+  resource?: ResourcePolicy | undefined;
+  /** Benchmarks: run every scenario of the slice, never stop at a failure. */
+  keepGoing?: boolean;
+}
+
+/** A slice of the sequence: global run indexes [start, start + count). */
+export interface BatchSpec {
+  start: number;
+  count: number;
+}
+
+/** What a batch found. Runs after its first safety failure are not run. */
+export interface BatchResult extends BatchSpec {
+  /** Runs actually run (up to and including the first failure). */
+  ran: number;
+  violations: Record<CheckName, number>;
+  /** Global index of the first run that broke a safety check, if any. */
+  firstFailure?: number;
+  /** Per-run verdicts, one letter per check (h, v, n), when asked for (shard tests). */
+  verdicts?: string[];
+}
+
+/** Whether a run's verdicts break a safety check (not-applicable is no violation). */
+export function breaksSafety(verdicts: Record<CheckName, Verdict>): boolean {
+  return safetyCheckNames.some((c) => verdicts[c] === "violated");
+}
+
+/** One letter per check, in report order: h(olds), v(iolated), n(ot applicable). */
+export function encodeVerdicts(v: Record<CheckName, Verdict>): string {
+  return checkNames.map((c) => v[c][0]).join("");
+}
+
+/** An empty violation count. */
+export function zeroViolations(): Record<CheckName, number> {
+  return Object.fromEntries(checkNames.map((c) => [c, 0])) as Record<CheckName, number>;
+}
+
+/**
+ * Generates and runs one slice of the sequence. Scenario i is fast-check's i-th value for the
+ * seed, generated lazily by its path (skipping costs a jump of the random generator, not a
+ * generation), so any slice can run anywhere: a thread, a shard on another machine.
+ */
+export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; worker: LoadedWorker; collectVerdicts?: boolean }): Promise<BatchResult> {
+  const { sequence, spec } = o;
+  const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
+  const scenarios = fc.sample(arb, { seed: sequence.seed, path: String(spec.start), numRuns: spec.count });
+  const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), ...(o.collectVerdicts ? { verdicts: [] } : {}) };
+  for (let j = 0; j < scenarios.length; j++) {
+    // Step records are left out while sweeping: the checkers do not read them, and it is faster.
+    const run = await runScenario(scenarios[j]!, { worker: o.worker.factory, workerName: o.worker.name, resource: sequence.resource, traceSteps: false });
+    result.ran++;
+    for (const c of checkNames) if (run.verdicts[c] === "violated") result.violations[c]++;
+    result.verdicts?.push(encodeVerdicts(run.verdicts));
+    if (!sequence.keepGoing && breaksSafety(run.verdicts)) {
+      result.firstFailure = spec.start + j;
+      break;
+    }
+  }
+  return result;
+}

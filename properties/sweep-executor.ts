@@ -1,0 +1,82 @@
+import type { CheckName } from "../sim/scenario/scenario-schema.js";
+import { zeroViolations, type BatchResult, type BatchSpec } from "./sweep-batch.js";
+
+/** The folded outcome of a stretch of the sequence. */
+export interface ExecutedSweep {
+  /** Runs folded: a contiguous prefix of [from, to), ending at the first failure if any. */
+  ran: number;
+  violations: Record<CheckName, number>;
+  firstFailure: number | undefined;
+  verdicts: string[] | undefined;
+  /** True when a time budget or a signal stopped the sweep before `to`. */
+  interrupted: boolean;
+}
+
+/** Options of executeBatches. */
+export interface ExecuteOptions {
+  from: number;
+  to: number;
+  batchSize: number;
+  /** Batches in flight at once (the number of threads; 1 in-process). */
+  concurrency: number;
+  run: (spec: BatchSpec) => Promise<BatchResult>;
+  /** Checked before each dispatch: a time budget ran out, or Ctrl+C. */
+  shouldStop: () => boolean;
+  collectVerdicts?: boolean;
+  onProgress?: (ran: number) => void;
+}
+
+/**
+ * Runs [from, to) in batches, `concurrency` at a time, and folds their results in generation order,
+ * so that counts and the first counterexample are those of a serial sweep whatever the threads'
+ * timing: nothing after the first failure is counted. Memory is flat in the number of runs: only
+ * the batches in flight and those waiting to be folded are held.
+ */
+export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
+  const out: ExecutedSweep = { ran: 0, violations: zeroViolations(), firstFailure: undefined, verdicts: o.collectVerdicts ? [] : undefined, interrupted: false };
+  const waiting = new Map<number, BatchResult>();
+  let nextStart = o.from;
+  let foldStart = o.from;
+  let inFlight = 0;
+  let failureAt: number | undefined;
+  let done = false;
+  return new Promise<ExecutedSweep>((resolve, reject) => {
+    const fold = (): void => {
+      for (let r = waiting.get(foldStart); r && !done; r = waiting.get(foldStart)) {
+        waiting.delete(foldStart);
+        out.ran += r.ran;
+        for (const c of Object.keys(r.violations) as CheckName[]) out.violations[c] += r.violations[c];
+        out.verdicts?.push(...(r.verdicts ?? []));
+        foldStart += r.count;
+        if (r.firstFailure !== undefined) {
+          out.firstFailure = r.firstFailure;
+          done = true;
+        }
+      }
+      o.onProgress?.(out.ran);
+    };
+    const pump = (): void => {
+      while (!done && inFlight < o.concurrency && nextStart < o.to && (failureAt === undefined || nextStart <= failureAt)) {
+        if (o.shouldStop()) {
+          out.interrupted = true;
+          break;
+        }
+        const spec = { start: nextStart, count: Math.min(o.batchSize, o.to - nextStart) };
+        nextStart += spec.count;
+        inFlight++;
+        o.run(spec).then((r) => {
+          inFlight--;
+          if (r.firstFailure !== undefined) failureAt = Math.min(failureAt ?? Infinity, r.firstFailure);
+          waiting.set(r.start, r);
+          fold();
+          pump();
+        }, reject);
+      }
+      if (inFlight === 0 && (done || nextStart >= o.to || out.interrupted || failureAt !== undefined)) {
+        fold();
+        resolve(out);
+      }
+    };
+    pump();
+  });
+}
