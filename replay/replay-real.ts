@@ -1,10 +1,10 @@
 import { InputError } from "../src/errors.js";
-import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "../src/real/consul-provider.js";
+import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "./consul-provider.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import { formatRecords, formatTimeline } from "../sim/report/timeline.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
-import { startConsulCluster } from "../src/real/consul-cluster.js";
+import { startConsulCluster } from "./consul-cluster.js";
 import { realCheckNames, runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
 
 /** One worker kind replayed in both worlds. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InMemoryTaskStore } from "../src/in-memory-task-store.js";
 import { ConsulClientPort } from "../src/real/consul-client-port.js";
-import { cleanUp, type RealLogRecord } from "../src/real/real-fleet.js";
+import { cleanUp, type RealLogRecord } from "./real-fleet.js";
 import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import { usesFencedStore, workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
@@ -11,7 +11,7 @@ import type { CheckResult } from "../sim/checkers/check-types.js";
 import { describeFault } from "../sim/scenario/apply-faults.js";
 import { checkNames, type CheckName, type Fault, type Scenario, type Verdict } from "../sim/scenario/scenario-schema.js";
 import { WorkerGate } from "./worker-gate.js";
-import type { ConsulCluster } from "../src/real/consul-cluster.js";
+import type { ConsulCluster } from "./consul-cluster.js";
 
 /** The outcome of a scenario replayed on a real agent. */
 export interface RealScenarioRun {

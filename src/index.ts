@@ -26,7 +26,6 @@ export {
 export { InMemoryTaskStore, type CommitRecord, type InMemoryTaskStoreOptions } from "./in-memory-task-store.js";
 export { RecordingConsulPort } from "./recording-consul-port.js";
 export { ForwardingConsulPort } from "./forwarding-consul-port.js";
-export { startConsulCluster, type ConsulCluster } from "./real/consul-cluster.js";
 export { sleepingTask } from "./sleeping-task.js";
 export {
   defaultWorkerSettings,
@@ -46,5 +45,3 @@ export { fencedWorker } from "./workers/fenced-worker.js";
 export { workerKinds, isWorkerKind, type WorkerKind } from "./workers/worker-kinds.js";
 export { systemClock, systemRandom } from "./real/system-clock.js";
 export { ConsulClientPort, type ConsulClientPortOptions } from "./real/consul-client-port.js";
-export { provideConsul, ConsulProviderError, type ConsulAgent, type ProvideConsulOptions } from "./real/consul-provider.js";
-export { runRealFleet, type RealFleetOptions, type RealFleetResult, type RealLogRecord } from "./real/real-fleet.js";

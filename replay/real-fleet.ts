@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { InMemoryTaskStore } from "../in-memory-task-store.js";
-import type { TaskSpec } from "../ports/task-store.js";
-import { RecordingConsulPort } from "../recording-consul-port.js";
-import { sleepingTask } from "../sleeping-task.js";
-import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../workers/worker-types.js";
-import { ConsulClientPort } from "./consul-client-port.js";
-import { systemClock, systemRandom } from "./system-clock.js";
+import { InMemoryTaskStore } from "../src/in-memory-task-store.js";
+import type { TaskSpec } from "../src/ports/task-store.js";
+import { RecordingConsulPort } from "../src/recording-consul-port.js";
+import { sleepingTask } from "../src/sleeping-task.js";
+import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { ConsulClientPort } from "../src/real/consul-client-port.js";
+import { systemClock, systemRandom } from "../src/real/system-clock.js";
 
 /** One line of a real run's log: the same shape as a simulator trace record. */
 export interface RealLogRecord {
