@@ -12,6 +12,8 @@ import { workerKindNames, type Scenario } from "../sim/scenario/scenario-schema.
 import { formatTimeline, formatVerdicts } from "../sim/report/timeline.js";
 import { runSweep } from "../properties/sweep.js";
 import { agentFor, formatSideBySide, replaySideBySide } from "../replay/replay-real.js";
+import { packageVersion } from "./package-root.js";
+import { formatShippedScenarios, resolveScenarioArg } from "./scenario-lookup.js";
 
 // `locksim run … | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -58,7 +60,7 @@ async function loadWorkerModule(path: string): Promise<{ name: string; factory: 
 }
 
 async function runFile(file: string, options: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean; replay?: boolean }): Promise<number> {
-  const scenario = await loadScenario(file);
+  const scenario = await loadScenario(resolveScenarioArg(file));
   const runs: ScenarioRun[] = [];
   let hashMismatch = false;
   const custom = options.workerModule ? await loadWorkerModule(options.workerModule) : undefined;
@@ -87,7 +89,7 @@ async function runFile(file: string, options: { worker?: WorkerKind; workerModul
 }
 
 async function replayReal(file: string, opts: { worker?: WorkerKind; json?: boolean; consulAddr?: string; allowRemote?: boolean }): Promise<number> {
-  const scenario = await loadScenario(file);
+  const scenario = await loadScenario(resolveScenarioArg(file));
   const agent = await agentFor(opts);
   const stopAgent = (): void => {
     void agent.stop().finally(() => process.exit(130));
@@ -114,12 +116,12 @@ async function replayReal(file: string, opts: { worker?: WorkerKind; json?: bool
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
-  program.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").exitOverride();
+  program.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").version(packageVersion(), "-V, --version", "print locksim's version").exitOverride();
   let code = 0;
   program
     .command("run")
     .description("run a scenario in the simulator; prints the timeline and the verdicts (exit 1 if a check is violated)")
-    .argument("<scenario>", "scenario file (JSON)")
+    .argument("<scenario>", "scenario file (JSON) or the name of a shipped scenario (see `locksim scenarios`)")
     .option("--worker <kind>", `one worker kind (${workerKindNames.join(", ")}); default: every kind the scenario names`, parseWorker)
     .option("--worker-module <path>", "your own worker: an ES module exporting a WorkerFactory (default export or `worker`)")
     .option("--seed <n>", "override the scenario's seed", parseSeed)
@@ -130,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command("replay")
     .description("rerun a scenario or a saved counterexample exactly; checks the recorded trace hash; --real replays it on a Consul agent too")
-    .argument("<scenario>", "scenario or counterexample file")
+    .argument("<scenario>", "scenario or counterexample file, or the name of a shipped scenario")
     .option("--worker <kind>", "one worker kind", parseWorker)
     .option("--json", "print { verdicts, traceHash } as JSON")
     .option("--real", "also run it on a real Consul agent and compare the verdicts")
@@ -142,6 +144,13 @@ async function main(argv: string[]): Promise<number> {
         return;
       }
       code = await replayReal(file, opts);
+    });
+  program
+    .command("scenarios")
+    .description("list the scenarios that ship with locksim, by name, with what each one shows")
+    .option("--json", "print [{ name, why }] as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      process.stdout.write(`${await formatShippedScenarios(opts)}\n`);
     });
   program
     .command("check")
