@@ -7,6 +7,8 @@ import { parseCount, parseDurationMs, parseResource, parseSeed, parseShard, pars
 import { replayRealCommand, type RealFlags } from "./replay-real-command.js";
 import { runCommand } from "./run-command.js";
 import { shutdown } from "./shutdown.js";
+import { packageVersion } from "../properties/package-root.js";
+import { formatShippedScenarios } from "../properties/scenario-lookup.js";
 
 // `locksim run … | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -32,8 +34,8 @@ function runOptions(cmd: Command): Command {
 
 function program(setCode: (code: number) => void): Command {
   const p = new Command();
-  p.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").exitOverride();
-  runOptions(p.command("run").description("run a scenario in the simulator: timeline, verdicts, exit 0 when they meet the scenario's expectations").argument("<scenario>", "scenario file (JSON)")).action(async (file: string, flags: RunFlags) => {
+  p.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").version(packageVersion(), "-V, --version", "print locksim's version").exitOverride();
+  runOptions(p.command("run").description("run a scenario in the simulator: timeline, verdicts, exit 0 when they meet the scenario's expectations").argument("<scenario>", "a scenario file (JSON), or the name of a shipped scenario (see 'locksim scenarios')")).action(async (file: string, flags: RunFlags) => {
     json = Boolean(flags.json);
     setCode(await runCommand(file, flags, "run"));
   });
@@ -44,6 +46,12 @@ function program(setCode: (code: number) => void): Command {
     .action(async (file: string, flags: RealFlags & { real?: boolean }) => {
       json = Boolean(flags.json);
       setCode(flags.real ? await replayRealCommand(file, flags, (stop) => shutdown.register("the Consul agent locksim started", stop)) : await runCommand(file, flags, "replay"));
+    });
+  p.command("scenarios")
+    .description("list the scenarios that ship with locksim, by name, with what each one shows")
+    .option("--json", "print [{ name, why }] as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      process.stdout.write(`${await formatShippedScenarios(opts)}\n`);
     });
   p.command("check")
     .description("property sweep over generated workloads and fault plans; a violation is shrunk and saved as a scenario file")

@@ -6,6 +6,7 @@ import { judge } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { exitCodes } from "./exit-codes.js";
+import { resolveScenarioArg } from "../properties/scenario-lookup.js";
 import { judgeMode, type RunFlags } from "./options.js";
 
 /** Flags of `locksim replay --real`. */
@@ -29,6 +30,7 @@ async function replayWorkers(scenario: Scenario, file: string, flags: RealFlags)
  * side. Exit 0 when the real verdicts equal the simulator's and meet the expectations, else 1.
  */
 export async function replayRealCommand(file: string, flags: RealFlags, onAgent: (stop: () => Promise<void>) => void): Promise<number> {
+  file = resolveScenarioArg(file);
   const scenario = await loadScenario(file);
   const workers = await replayWorkers(scenario, file, flags);
   const agent = await agentFor(flags);

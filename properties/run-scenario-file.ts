@@ -7,6 +7,7 @@ import { loadScenario } from "../sim/scenario/load-scenario.js";
 import { checkDeterminism } from "../sim/scenario/check-determinism.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
+import { resolveScenarioArg } from "./scenario-lookup.js";
 import { loadWorker, parseModuleSpec, type LoadedWorker } from "./worker-ref.js";
 import type { WorkerUnderTest } from "./check-worker.js";
 
@@ -50,6 +51,7 @@ async function workersFor(scenario: Scenario, file: string, worker: WorkerUnderT
  * resource, and its recorded trace hash is compared. For vitest, jest or node:test: assert `ok`.
  */
 export async function runScenarioFile(file: string, worker?: WorkerUnderTest, options: RunScenarioFileOptions = {}): Promise<{ scenario: Scenario; runs: ScenarioFileRun[]; ok: boolean }> {
+  file = resolveScenarioArg(file);
   const scenario = await loadScenario(file);
   const runs: ScenarioFileRun[] = [];
   for (const w of await workersFor(scenario, file, worker)) {

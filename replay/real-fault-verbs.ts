@@ -1,6 +1,6 @@
 import type { FaultStage } from "../sim/faults/fault-engine.js";
 import type { FaultVerbs, WorkerLifeState } from "../sim/faults/fault-table.js";
-import type { ConsulCluster } from "../src/real/consul-cluster.js";
+import type { ConsulCluster } from "./consul-cluster.js";
 import type { RealTrace } from "./real-trace.js";
 import type { WorkerGate } from "./worker-gate.js";
 

@@ -1,12 +1,12 @@
 import { InputError } from "../src/errors.js";
-import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "../src/real/consul-provider.js";
+import { isLoopbackAddr, normalizeConsulAddr, provideConsul, type ConsulAgent } from "./consul-provider.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import type { WorkerFactory } from "../src/workers/worker-types.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { formatRecords, formatTimeline, verdictLabel } from "../sim/report/timeline.js";
 import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
-import { startConsulCluster } from "../src/real/consul-cluster.js";
+import { startConsulCluster } from "./consul-cluster.js";
 import { runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
 import { comparedChecks } from "../sim/scenario/scenario-run-parts.js";
 

@@ -27,7 +27,6 @@ export { InMemoryResource, type CommitRecord, type InMemoryResourceOptions } fro
 export { resourcePolicies, defaultResourcePolicy, isResourcePolicy, type ResourcePolicy } from "./resources/resource-policy.js";
 export { RecordingConsulPort } from "./recording-consul-port.js";
 export { ForwardingConsulPort } from "./forwarding-consul-port.js";
-export { startConsulCluster, type ConsulCluster } from "./real/consul-cluster.js";
 export { sleepingTask } from "./sleeping-task.js";
 export {
   defaultWorkerSettings,
@@ -47,5 +46,3 @@ export { fencedWorker } from "./workers/fenced-worker.js";
 export { workerKinds, isWorkerKind, type WorkerKind } from "./workers/worker-kinds.js";
 export { systemClock, systemRandom } from "./real/system-clock.js";
 export { ConsulClientPort, type ConsulClientPortOptions } from "./real/consul-client-port.js";
-export { provideConsul, ConsulProviderError, type ConsulAgent, type ProvideConsulOptions } from "./real/consul-provider.js";
-export { runRealFleet, type RealFleetOptions, type RealFleetResult, type RealLogRecord } from "./real/real-fleet.js";

@@ -1,4 +1,4 @@
-import { provideConsul, type ConsulAgent } from "../src/real/consul-provider.js";
+import { provideConsul, type ConsulAgent } from "../replay/consul-provider.js";
 
 /**
  * A real Consul agent for a test file, from the provider chain. With CI=true a missing Consul is

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { startConsulCluster, type ConsulCluster } from "../../src/real/consul-cluster.js";
+import { startConsulCluster, type ConsulCluster } from "../../replay/consul-cluster.js";
 import { RealTarget } from "./consul-target.js";
 import { createSession, entry, expectReply, put, sessionInfo } from "./conformance-cases.js";
 

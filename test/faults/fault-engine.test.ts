@@ -4,7 +4,7 @@ import { faultTable } from "../../sim/faults/fault-table.js";
 import { runScenario } from "../../sim/scenario/run-scenario.js";
 import { parseScenario } from "../../sim/scenario/load-scenario.js";
 import type { Fault, FaultType } from "../../sim/scenario/scenario-schema.js";
-import type { ConsulCluster } from "../../src/real/consul-cluster.js";
+import type { ConsulCluster } from "../../replay/consul-cluster.js";
 import type { TraceRecord } from "../../src/trace-events.js";
 import { realConsulForTests } from "../real-consul.js";
 

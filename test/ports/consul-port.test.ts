@@ -4,7 +4,7 @@ import type { ConsulPort } from "../../src/ports/consul-port.js";
 import { ConsulHttpError, ConsulUnavailableError } from "../../src/errors.js";
 import { ConsulClientPort } from "../../src/real/consul-client-port.js";
 import { systemClock } from "../../src/real/system-clock.js";
-import { freePort } from "../../src/real/consul-provider.js";
+import { freePort } from "../../replay/consul-provider.js";
 import { World } from "../../sim/world.js";
 import { ConsulModel } from "../../sim/consul/consul-model.js";
 import { SimConsulPort } from "../../sim/sim-consul-port.js";

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { runRealFleet } from "../../src/real/real-fleet.js";
+import { runRealFleet } from "../../replay/real-fleet.js";
 import { workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js";
 import { buildSimFleet } from "../../sim/sim-workers.js";
 import { realConsulForTests } from "../real-consul.js";

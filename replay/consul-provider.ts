@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { LocksimError } from "../errors.js";
+import { LocksimError } from "../src/errors.js";
 
 /** A reachable Consul agent and how to let go of it. */
 export interface ConsulAgent {

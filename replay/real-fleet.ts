@@ -1,14 +1,14 @@
-import { Trace } from "../../sim/trace.js";
-import type { TraceArgs, TraceKind, TraceRecord } from "../trace-events.js";
+import { Trace } from "../sim/trace.js";
+import type { TraceArgs, TraceKind, TraceRecord } from "../src/trace-events.js";
 import { randomUUID } from "node:crypto";
-import { InMemoryResource } from "../resources/in-memory-resource.js";
-import type { ResourcePolicy } from "../resources/resource-policy.js";
-import type { TaskSpec } from "../ports/task-store.js";
-import { RecordingConsulPort } from "../recording-consul-port.js";
-import { sleepingTask } from "../sleeping-task.js";
-import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../workers/worker-types.js";
-import { ConsulClientPort } from "./consul-client-port.js";
-import { systemClock, systemRandom } from "./system-clock.js";
+import { InMemoryResource } from "../src/resources/in-memory-resource.js";
+import type { ResourcePolicy } from "../src/resources/resource-policy.js";
+import type { TaskSpec } from "../src/ports/task-store.js";
+import { RecordingConsulPort } from "../src/recording-consul-port.js";
+import { sleepingTask } from "../src/sleeping-task.js";
+import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { ConsulClientPort } from "../src/real/consul-client-port.js";
+import { systemClock, systemRandom } from "../src/real/system-clock.js";
 
 /** One line of a real run's log: the simulator's trace record. */
 export type RealLogRecord = TraceRecord;

@@ -1,0 +1,174 @@
+// What a user does: pack locksim, install the tarball into a fresh ESM project, run the command and
+// import both entry points from there. It proves the tarball holds everything the CLI and the entry
+// points load (design.md §2, "The user's path"), which no test from the source tree can.
+//
+// It is never skipped in CI. Outside CI, LOCKSIM_SKIP_PACK=1 skips it (it builds and runs
+// `npm install`, about a minute), with a loud warning.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const skip = !process.env.CI && process.env.LOCKSIM_SKIP_PACK === "1";
+if (skip) console.warn("\n*** SKIPPING the pack-install test (LOCKSIM_SKIP_PACK=1; ignored when CI is set)\n");
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command; resolves with its exit code and output (never rejects on a non-zero exit). */
+function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Ran> {
+  return new Promise((done) => {
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : -1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Fails with the command's output when it did not exit as expected. */
+function expectExit(r: Ran, code: number, what: string): void {
+  if (r.code !== code) throw new Error(`${what}: exit ${r.code}, expected ${code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+}
+
+// A user's own worker in plain JavaScript, written against the public API only: the README's
+// deliberately bad worker (lock with a session, renew nothing, never check).
+const myWorker = `import { jobRunner } from "locksim";
+
+const sessions = new WeakMap();
+
+export default (env) =>
+  jobRunner(env, {
+    async tryLock(_task, key, signal) {
+      const session = await env.consul.sessionCreate({ ttlMs: env.settings.ttlMs });
+      if (!(await env.consul.kvPut(key, env.workerId, { acquire: session }))) {
+        await env.consul.sessionDestroy(session);
+        return null;
+      }
+      const handle = { signal, stillHeld: () => true };
+      sessions.set(handle, { key, session });
+      return handle;
+    },
+    async unlock(handle) {
+      const h = sessions.get(handle);
+      await env.consul.kvPut(h.key, null, { release: h.session });
+      await env.consul.sessionDestroy(h.session);
+    },
+  });
+`;
+
+const importAll = `import * as main from "locksim";
+import * as sim from "locksim/sim";
+import * as real from "locksim/real";
+const pick = (mod, names) => Object.fromEntries(names.map((n) => [n, typeof mod[n]]));
+console.log(JSON.stringify({
+  main: pick(main, ["jobRunner", "naiveWorker", "fencedWorker", "ConsulClientPort", "systemClock", "provideConsul", "runRealFleet", "startConsulCluster"]),
+  sim: pick(sim, ["runScenario", "loadScenario"]),
+  real: pick(real, ["provideConsul", "ConsulProviderError", "startConsulCluster", "runRealFleet", "runScenarioReal", "replaySideBySide", "agentFor", "formatSideBySide"]),
+}));
+`;
+
+describe.skipIf(skip)("the packed package, installed into a fresh project", () => {
+  let work = "";
+  let app = "";
+  let packed: string[] = [];
+  let version = "";
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "locksim-pack-"));
+    const packDir = join(work, "pack");
+    app = join(work, "app");
+    await mkdir(packDir);
+    await mkdir(app);
+    // `npm pack` runs `prepare`, which builds dist/ from a clean slate: the tarball is this tree.
+    const pack = await run("npm", ["pack", "--json", "--pack-destination", packDir], repoRoot, 300_000);
+    expectExit(pack, 0, "npm pack");
+    const info = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as { filename: string; version: string; files: { path: string }[] }[])[0]!;
+    packed = info.files.map((f) => f.path);
+    version = info.version;
+    await writeFile(join(app, "package.json"), JSON.stringify({ name: "locksim-user-app", version: "1.0.0", private: true, type: "module" }, null, 2));
+    await writeFile(join(app, "my-worker.js"), myWorker);
+    await writeFile(join(app, "import-all.js"), importAll);
+    const install = await run("npm", ["install", join(packDir, info.filename), "--no-audit", "--no-fund", "--prefer-offline"], app, 480_000);
+    expectExit(install, 0, "npm install <tarball>");
+  }, 600_000);
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it("ships dist/replay and the scenarios, never scenarios/regressions", () => {
+    expect(packed).toContain("dist/replay/index.js");
+    expect(packed).toContain("dist/replay/index.d.ts");
+    expect(packed).toContain("dist/cli/main.js");
+    expect(packed).toContain("scenarios/gc-pause-longer-than-ttl.json");
+    expect(packed).toContain("scenarios/scenario.schema.json");
+    expect(packed.filter((p) => p.startsWith("scenarios/regressions"))).toEqual([]);
+  });
+
+  it("npx locksim --help and --version", async () => {
+    const help = await run("npx", ["locksim", "--help"], app);
+    expectExit(help, 0, "locksim --help");
+    expect(help.stdout).toMatch(/Usage: locksim/);
+    expect(help.stdout).toMatch(/scenarios/);
+    const v = await run("npx", ["locksim", "--version"], app);
+    expectExit(v, 0, "locksim --version");
+    expect(v.stdout.trim()).toBe(version);
+  });
+
+  it("npx locksim scenarios lists the shipped scenarios with their why (and --json)", async () => {
+    const text = await run("npx", ["locksim", "scenarios"], app);
+    expectExit(text, 0, "locksim scenarios");
+    expect(text.stdout).toMatch(/^gc-pause-longer-than-ttl +The holder stops the world/m);
+    const json = await run("npx", ["locksim", "scenarios", "--json"], app);
+    expectExit(json, 0, "locksim scenarios --json");
+    const list = JSON.parse(json.stdout) as { name: string; why: string }[];
+    expect(list.map((s) => s.name)).toContain("crash-mid-task");
+    expect(list.every((s) => s.why.length > 0)).toBe(true);
+    expect(list.map((s) => s.name)).not.toContain("scenario.schema");
+  });
+
+  it("npx locksim run <shipped name> --worker fenced --json", async () => {
+    const r = await run("npx", ["locksim", "run", "gc-pause-longer-than-ttl", "--worker", "fenced", "--json"], app);
+    // Exit 0: exclusive execution breaks under the pause for any lease, as the scenario expects; the effect stays single.
+    expectExit(r, 0, "locksim run gc-pause-longer-than-ttl --worker fenced");
+    const out = JSON.parse(r.stdout) as { worker: string; verdicts: Record<string, string>; traceHash: string };
+    expect(out.worker).toBe("fenced");
+    expect(out.verdicts).toEqual({ atMostOnce: "holds", exclusiveExecution: "violated", fencing: "holds", liveness: "holds", modelInvariants: "holds" });
+    expect(out.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    const missing = await run("npx", ["locksim", "run", "no-such-scenario"], app);
+    expectExit(missing, 2, "locksim run no-such-scenario");
+    expect(missing.stderr).toMatch(/shipped scenarios: .*gc-pause-longer-than-ttl/);
+  });
+
+  it("npx locksim run <shipped name> --worker-module ./my-worker.js (imports from \"locksim\")", async () => {
+    const r = await run("npx", ["locksim", "run", "gc-pause-longer-than-ttl", "--worker-module", "./my-worker.js", "--json"], app);
+    expectExit(r, 1, "locksim run --worker-module ./my-worker.js");
+    const out = JSON.parse(r.stdout) as { worker: string; verdicts: Record<string, string> };
+    expect(out.worker).toBe("my-worker");
+    expect(out.verdicts.atMostOnce).toBe("violated");
+  });
+
+  it("node imports locksim, locksim/sim and locksim/real; the real-run infrastructure is only in locksim/real", async () => {
+    const r = await run("node", ["import-all.js"], app);
+    expectExit(r, 0, "node import-all.js");
+    const out = JSON.parse(r.stdout) as Record<"main" | "sim" | "real", Record<string, string>>;
+    expect(out.main).toEqual({
+      jobRunner: "function",
+      naiveWorker: "function",
+      fencedWorker: "function",
+      ConsulClientPort: "function",
+      systemClock: "object",
+      provideConsul: "undefined",
+      runRealFleet: "undefined",
+      startConsulCluster: "undefined",
+    });
+    expect(out.sim).toEqual({ runScenario: "function", loadScenario: "function" });
+    expect(Object.values(out.real).every((t) => t === "function")).toBe(true);
+  });
+});
