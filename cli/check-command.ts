@@ -1,7 +1,9 @@
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import { runSweep } from "../properties/sweep.js";
-import { workerRefFrom } from "../properties/worker-ref.js";
+import { workerRefFrom, type WorkerRef } from "../properties/worker-ref.js";
+import { defaultRequiredMarks } from "../sim/coverage/coverage-marks.js";
+import { InputError } from "../src/errors.js";
 import { exitCodes } from "./exit-codes.js";
 import { mergeSummaryFiles } from "../properties/merge-summaries.js";
 import { sweepSeed } from "./options.js";
@@ -19,6 +21,7 @@ export interface CheckFlags {
   threads?: number;
   shard?: { index: number; count: number };
   timeBudget?: number;
+  requireMarks?: string;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
     outDir: flags.out,
     threads: flags.threads,
     shard: flags.shard,
+    requireMarks: requiredMarks(flags.requireMarks, ref),
     timeBudgetMs: flags.timeBudget,
     signal,
     progress: !flags.json && process.stderr.isTTY,
@@ -44,7 +48,15 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
-  return summary.counterexample ? exitCodes.failed : exitCodes.met;
+  return summary.counterexample || summary.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
+}
+
+/** `--require-marks a,b`, or `default`: the reference kind's default set. */
+function requiredMarks(flag: string | undefined, ref: WorkerRef): string[] | undefined {
+  if (flag === undefined) return undefined;
+  if (flag !== "default") return flag.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!("kind" in ref)) throw new InputError("--require-marks default: expected a reference --worker (your module has no default set); name the marks instead, e.g. --require-marks session-expired-under-live-holder", { field: "require-marks" });
+  return defaultRequiredMarks[ref.kind];
 }
 
 /** `locksim merge <summary.json…>`: the shards' summaries combined into the unsharded sweep's. */
@@ -56,5 +68,5 @@ export async function mergeCommand(files: string[], flags: { json?: boolean }): 
     const c = merged.counterexample;
     process.stdout.write(c ? `first counterexample at run ${c.foundAtRun}: ${c.failedChecks.join(", ")}: ${c.detail}\n  replay: ${c.replay}\n` : "no safety check violated\n");
   }
-  return merged.counterexample ? exitCodes.failed : exitCodes.met;
+  return merged.counterexample || merged.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
 }

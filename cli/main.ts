@@ -62,6 +62,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--faults <list>", "comma-separated fault types to allow (default: all)")
     .option("--resource <policy>", "where effects land (default highest-token)", parseResource)
     .option("--threads <n>", "worker threads (default: one per core)", parseCount)
+    .option("--require-marks <list>", "fail unless every run-state mark named is reached at least once ('default': the worker kind's set; see README, Coverage)")
     .option("--shard <i/n>", "run only the i-th of n contiguous slices of the generated sequence (merge the summaries with 'locksim merge')", parseShard)
     .option("--time-budget <duration>", "stop after this much wall time (e.g. 10m) instead of after --runs", parseDurationMs)
     .option("--out <dir>", "where counterexamples are written", "scenarios/regressions")

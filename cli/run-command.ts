@@ -3,6 +3,7 @@ import type { WorkerRef } from "../properties/worker-ref.js";
 import { formatTimeline, formatVerdicts } from "../sim/report/timeline.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { exitCodes, WorkerFailedError } from "./exit-codes.js";
+import { marksOf } from "../sim/coverage/coverage-marks.js";
 import { judgeMode, type RunFlags } from "./options.js";
 
 /** The command line that reruns exactly this run: scenario, worker, seed, resource. */
@@ -37,6 +38,7 @@ function jsonRun(r: ScenarioFileRun): Record<string, unknown> {
     ok: r.judgement.ok && r.hashMatches,
     mismatches: r.judgement.mismatches,
     expectationBasis: r.judgement.basis,
+    marks: [...marksOf(r.run.fleet.world.trace.records)].sort(),
     stoppedBy: r.run.stoppedBy,
     ...(r.run.boundMessage ? { bound: r.run.boundMessage } : {}),
     ...(r.run.workerFailures.length ? { workerFailures: r.run.workerFailures } : {}),

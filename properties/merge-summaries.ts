@@ -30,6 +30,8 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
   const kept = failing ? ordered.filter((p) => p.shard.from <= failing.shard.from) : ordered;
   const violations = zeroViolations();
   for (const p of kept) for (const c of checkNames) violations[c] += p.violations[c];
+  const marks: Record<string, number> = {};
+  for (const p of kept) for (const [m, n] of Object.entries(p.coverage)) marks[m] = (marks[m] ?? 0) + n;
   const runs = kept.reduce((n, p) => n + p.runs, 0);
   const wallMs = Math.max(...ordered.map((p) => p.wallMs));
   return {
@@ -40,6 +42,8 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
     wallMs,
     runsPerSec: Math.round((ordered.reduce((n, p) => n + p.runs, 0) / wallMs) * 1000),
     violations,
+    coverage: marks,
+    unreachedMarks: [...new Map(ordered.flatMap((p) => p.unreachedMarks).map((u) => [u.mark, u])).values()].filter((u) => !marks[u.mark]),
     ...(kept.every((p) => p.verdicts) ? { verdicts: kept.flatMap((p) => p.verdicts!) } : { verdicts: undefined }),
     command: first.command.replace(/ --shard \d+\/\d+/, ""),
     counterexample: failing?.counterexample,

@@ -14,6 +14,7 @@ import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
 import { poolAvailable, SweepPool } from "./sweep-pool.js";
 import { breaksSafety, runBatch, type SweepSequence } from "./sweep-batch.js";
 import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
+import { markCatalog, type MarkInfo } from "../sim/coverage/coverage-marks.js";
 import { loadWorker, type LoadedWorker, type WorkerRef } from "./worker-ref.js";
 
 /** The checks a sweep requires not to be violated: the safety of effects. The others are counted, not required. */
@@ -46,6 +47,8 @@ export interface SweepOptions {
   collectVerdicts?: boolean;
   /** Runs per batch. Default 50. */
   batchSize?: number;
+  /** Coverage marks every sweep must reach (e.g. `defaultRequiredMarks[kind]`); unreached ones fail it. */
+  requireMarks?: string[] | undefined;
 }
 
 /** What a sweep found. */
@@ -67,6 +70,10 @@ export interface SweepSummary {
   runsPerSec: number;
   /** How many runs violated each check (before shrinking). */
   violations: Record<CheckName, number>;
+  /** How many runs reached each coverage mark (every built-in mark listed, 0 when never reached). */
+  coverage: Record<string, number>;
+  /** Required marks that no run reached, each with the fault that enables it. Non-empty fails the sweep. */
+  unreachedMarks: { mark: string; enabledBy: string }[];
   /** Every run's verdicts (h/v/n per check), when collectVerdicts was set. */
   verdicts?: string[];
   /** The command that reruns this sweep. */
@@ -158,9 +165,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     wallMs: Math.round(wallMs),
     runsPerSec: Math.round((swept.ran / wallMs) * 1000),
     violations: swept.violations,
+    coverage: coverageTable(swept.marks),
+    unreachedMarks: unreached(options.requireMarks, swept.marks),
     ...(swept.verdicts ? { verdicts: swept.verdicts } : {}),
     command,
   };
+  for (const u of summary.unreachedMarks) log(`COVERAGE: required mark ${u.mark} was never reached in ${swept.ran} run(s); it needs ${u.enabledBy} (check --faults)`);
   if (swept.firstFailure === undefined) {
     bar?.stop();
     log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, no safety check violated (${safetyChecks.join(", ")}); ${summary.runsPerSec} runs/s; seed ${options.seed}`);
@@ -190,6 +200,19 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const replay = file ? `locksim replay ${file}` : checkCommand(provenance);
   const detail = rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
   return { foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };
+}
+
+/** Every built-in mark with its run count, then any other mark a worker wrote. */
+export function coverageTable(marks: Record<string, number>): Record<string, number> {
+  const table: Record<string, number> = {};
+  for (const m of Object.keys(markCatalog)) table[m] = marks[m] ?? 0;
+  for (const [m, n] of Object.entries(marks)) table[m] ??= n;
+  return table;
+}
+
+/** Required marks that were never reached, with the hint of what enables each. */
+export function unreached(required: string[] | undefined, marks: Record<string, number>): { mark: string; enabledBy: string }[] {
+  return (required ?? []).filter((m) => !marks[m]).map((mark) => ({ mark, enabledBy: (markCatalog as Record<string, MarkInfo>)[mark]?.enabledBy ?? "a `mark` record your worker writes" }));
 }
 
 /**
