@@ -1,7 +1,7 @@
 // Checks the import rules of .dependency-cruiser.cjs over the given folders and prints each
 // violation. Run: npm run lint:deps (part of npm test). It calls dependency-cruiser's API rather
 // than its `depcruise` CLI because that CLI refuses to start on Node 20, which locksim supports.
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { cruise, format, type ICruiseResult } from "dependency-cruiser";
@@ -33,7 +33,8 @@ export async function lintDeps(options: LintDepsOptions): Promise<LintDepsResult
   cruiseOptions.baseDir = baseDir;
   const tsConfigFile = cruiseOptions.tsConfig?.fileName;
   const tsConfig = tsConfigFile === undefined ? undefined : extractTSConfig(resolve(tsConfigFile));
-  const cruised = await cruise(options.paths.map((p) => join(baseDir, p)), cruiseOptions, undefined, { tsConfig });
+  // Paths stay relative: the cruiser names modules relative to the current directory otherwise.
+  const cruised = await cruise([...options.paths], cruiseOptions, undefined, { tsConfig });
   const result = cruised.output as ICruiseResult;
   const formatted = await format(result, { outputType: "err" });
   return { exitCode: formatted.exitCode, report: String(formatted.output), violations: result.summary.violations };
