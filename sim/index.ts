@@ -3,7 +3,7 @@ export { World, type WorldOptions, type RunOptions, type RunResult, type StopRea
 export type { HostContext, HostFactory, HostProgram } from "./host.js";
 export { Trace, type TraceRecord } from "./trace.js";
 export { Prng } from "./prng.js";
-export { DeterminismError, NetworkTimeoutError } from "./sim-errors.js";
+export { DeterminismError, NetworkTimeoutError, WorldAssertionError } from "./sim-errors.js";
 export { ConsulModel, type ConsulModelOptions } from "./consul/consul-model.js";
 export { SimConsulPort } from "./sim-consul-port.js";
 export { buildSimFleet, workerHost, type SimFleet, type SimFleetOptions } from "./sim-workers.js";

@@ -1,7 +1,7 @@
 import { AbortedError } from "../src/errors.js";
 import type { Prng } from "./prng.js";
 import { NetworkTimeoutError } from "./sim-errors.js";
-import type { World } from "./world.js";
+import type { Scheduler } from "./scheduler.js";
 
 /** Options of one call. */
 export interface NetworkCallOptions {
@@ -30,6 +30,17 @@ export interface LinkSettings {
   partition: PartitionMode | undefined;
 }
 
+/** One call as the service side sees it, from its arrival to its response. */
+interface DeliveredCall {
+  hostId: string;
+  /** The caller's incarnation when it sent the call: the response is dropped if it crashed since. */
+  incarnation: number;
+  callId: number;
+  op: string;
+  handler: ServiceHandler;
+  request: unknown;
+}
+
 /** Default link: 1–5 ms each way, no loss, not partitioned. */
 export const defaultLinkSettings: LinkSettings = {
   latencyMsMin: 1,
@@ -52,8 +63,12 @@ export class Network {
   private readonly prng: Prng;
   private callSeq = 0;
 
-  constructor(private readonly world: World) {
-    this.prng = world.prng.fork("network");
+  private readonly scheduler: Scheduler;
+
+  /** `prng` is the network's own stream (the world forks it with label "network"). */
+  constructor(options: { scheduler: Scheduler; prng: Prng }) {
+    this.scheduler = options.scheduler;
+    this.prng = options.prng;
   }
 
   /** Makes `handler` answer calls to `service`. */
@@ -79,13 +94,13 @@ export class Network {
   /** Cuts `hostId` off from every service in the given direction(s), until `heal`. */
   partition(hostId: string, mode: PartitionMode = "both"): void {
     this.link(hostId).partition = mode;
-    this.world.record(hostId, "net.partition", { mode });
+    this.scheduler.record(hostId, "net.partition", { mode });
   }
 
   /** Undoes `partition`. Requests already lost stay lost. */
   heal(hostId: string): void {
     this.link(hostId).partition = undefined;
-    this.world.record(hostId, "net.heal");
+    this.scheduler.record(hostId, "net.heal");
   }
 
   /** Loses the next `count` requests (or responses) of `hostId`: for exact fault tests. */
@@ -113,10 +128,10 @@ export class Network {
 
   /** Sends `request` from `hostId` to `service` and resolves with the service's response. */
   call<Res>(hostId: string, service: string, request: unknown, options: NetworkCallOptions): Promise<Res> {
-    const world = this.world;
+    const scheduler = this.scheduler;
     const callId = ++this.callSeq;
     const op = options.op ?? service;
-    const incarnation = world.host(hostId).incarnation;
+    const incarnation = scheduler.incarnationOf(hostId);
     const handler = this.services.get(service);
     if (!handler) throw new Error(`Network.call: no service named "${service}" is registered`);
     return new Promise<Res>((resolve, reject) => {
@@ -132,14 +147,14 @@ export class Network {
       const onAbort = (): void => {
         if (finish()) reject(new AbortedError(op, signal?.reason));
       };
-      const timeout = world.schedule({
+      const timeout = scheduler.schedule({
         delayMs: options.timeoutMs,
         hostId,
         incarnation,
         label: "net.timeout",
         run: () => {
           if (!finish()) return;
-          world.record(hostId, "net.timeout", { call: callId, op });
+          scheduler.record(hostId, "net.timeout", { call: callId, op });
           reject(new NetworkTimeoutError(`${op}: no response within ${options.timeoutMs}ms`, { callId, op, timeoutMs: options.timeoutMs }));
         },
       });
@@ -148,50 +163,58 @@ export class Network {
         return;
       }
       signal?.addEventListener("abort", onAbort, { once: true });
-      world.record(hostId, "net.send", { call: callId, op });
+      scheduler.record(hostId, "net.send", { call: callId, op });
       if (this.lost(hostId, "request")) {
-        world.record(hostId, "net.lost", { call: callId, op, dir: "request" });
+        scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
         return;
       }
-      world.schedule({
+      scheduler.schedule({
         delayMs: this.latencyMs(this.link(hostId)),
         label: "net.deliver",
-        run: () => {
-          const respond = (ok: boolean, value: unknown): void => {
-            if (this.lost(hostId, "response")) {
-              world.record(hostId, "net.lost", { call: callId, op, dir: "response" });
-              return;
-            }
-            world.schedule({
-              delayMs: this.latencyMs(this.link(hostId)),
-              hostId,
-              incarnation,
-              label: "net.recv",
-              run: () => {
-                if (!finish()) return;
-                world.record(hostId, "net.recv", { call: callId, op });
-                if (ok) resolve(value as Res);
-                else reject(value);
-              },
-            });
-          };
-          let result: unknown;
-          try {
-            result = handler(request, { from: hostId, callId });
-          } catch (error) {
-            respond(false, error);
-            return;
-          }
-          if (result instanceof Promise) {
-            result.then(
-              (v) => respond(true, v),
-              (e) => respond(false, e),
-            );
-          } else {
-            respond(true, result);
-          }
-        },
+        run: () =>
+          this.deliver({ hostId, incarnation, callId, op, handler, request }, (ok, value) => {
+            if (!finish()) return;
+            scheduler.record(hostId, "net.recv", { call: callId, op });
+            if (ok) resolve(value as Res);
+            else reject(value);
+          }),
       });
     });
+  }
+
+  /**
+   * The request has arrived: the service acts, then its response travels back (unless it is lost)
+   * as an event of the caller's incarnation, so a crash in between drops it.
+   */
+  private deliver(call: DeliveredCall, onReceive: (ok: boolean, value: unknown) => void): void {
+    const { hostId, callId, op } = call;
+    const respond = (ok: boolean, value: unknown): void => {
+      if (this.lost(hostId, "response")) {
+        this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "response" });
+        return;
+      }
+      this.scheduler.schedule({
+        delayMs: this.latencyMs(this.link(hostId)),
+        hostId,
+        incarnation: call.incarnation,
+        label: "net.recv",
+        run: () => onReceive(ok, value),
+      });
+    };
+    let result: unknown;
+    try {
+      result = call.handler(call.request, { from: hostId, callId });
+    } catch (error) {
+      respond(false, error);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (v) => respond(true, v),
+        (e) => respond(false, e),
+      );
+    } else {
+      respond(true, result);
+    }
   }
 }

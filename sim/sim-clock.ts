@@ -1,7 +1,15 @@
 import type { Clock } from "../src/ports/clock.js";
 import { AbortedError } from "../src/errors.js";
-import type { Host } from "./host.js";
-import type { World } from "./world.js";
+import type { Scheduler } from "./scheduler.js";
+
+/** What a SimClock reads from its host: the id that owns its timers, and the host's drift. */
+export interface DriftingHost {
+  readonly id: string;
+  /** Local clock speed relative to virtual time: 1 = exact, 1.01 = runs 1% fast. */
+  readonly clockRate: number;
+  /** The host's local clock reading (ms) at virtual time `worldMs`. */
+  localMs(worldMs: number): number;
+}
 
 /**
  * A host's Clock in the simulator: the world's virtual time as seen through the host's drift.
@@ -10,13 +18,16 @@ import type { World } from "./world.js";
  */
 export class SimClock implements Clock {
   constructor(
-    private readonly world: World,
-    private readonly host: Host,
+    private readonly scheduler: Scheduler,
+    private readonly host: DriftingHost,
   ) {}
 
+  /** The host's local time in ms: virtual time seen through its drift. */
   nowMs(): number {
-    return this.host.localMs(this.world.nowMs);
+    return this.host.localMs(this.scheduler.nowMs);
   }
+
+  /** Resolves after `ms` of the host's local time; rejects with AbortedError if `signal` fires. */
 
   sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -32,7 +43,7 @@ export class SimClock implements Clock {
         event.cancelled = true;
         reject(new AbortedError("sleepMs", signal?.reason));
       };
-      const event = this.world.schedule({
+      const event = this.scheduler.schedule({
         delayMs,
         hostId: this.host.id,
         label: "timer",

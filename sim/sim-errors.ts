@@ -19,11 +19,29 @@ export class DeterminismError extends LocksimError {
   }
 }
 
-/** A worker's code threw or rejected outside of what it handles: a bug in that worker. */
-export class HostCrashedError extends LocksimError {}
-
 /** The network gave up waiting for a response: the request or the response was lost, or late. */
 export class NetworkTimeoutError extends LocksimError {}
 
-/** A call was refused at once because the caller's link is partitioned and fails fast. */
-export class NetworkUnreachableError extends LocksimError {}
+/**
+ * The world was used in a way it does not allow: an event scheduled in the past, an unknown or
+ * duplicate host, a lifecycle verb on a host in the wrong state (pausing one that is not running,
+ * restarting one that is not crashed or exited), a clock rate that is not a positive number.
+ * This is a bug in the code driving the world (a test, a fault plan), never in the worker under
+ * test, so it is thrown at once instead of being recorded in the trace.
+ */
+export class WorldAssertionError extends LocksimError {
+  /** The verb that was misused, e.g. "World.schedule" or "pause". */
+  readonly operation: string;
+  /** The host concerned, if any. */
+  readonly hostId: string | undefined;
+
+  constructor(options: { operation: string; expected: string; seen: string; hostId?: string | undefined; atMs?: number | undefined }) {
+    super(
+      `${options.operation}${options.hostId !== undefined ? ` (host "${options.hostId}")` : ""}: ` +
+        `expected ${options.expected}, saw ${options.seen}`,
+      options,
+    );
+    this.operation = options.operation;
+    this.hostId = options.hostId;
+  }
+}

@@ -2,67 +2,30 @@ import { EventQueue, type SimEvent } from "./event-queue.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 import type { TraceArgs, TraceEvent, TraceKind } from "../src/trace-events.js";
-import { Host, type HostFactory, type HostContext } from "./host.js";
+import { Host, type HostFactory, type HostPorts } from "./host.js";
 import { Network } from "./network.js";
 import { acquireGuard, realTimers, runInWorld, type GuardOwner } from "./determinism-guard.js";
-import type { DeterminismError } from "./sim-errors.js";
+import { WorldAssertionError, type DeterminismError } from "./sim-errors.js";
+import type { ScheduleOptions, Scheduler } from "./scheduler.js";
+import { stopBefore, type RunOptions, type RunResult, type WorldOptions } from "./run-bounds.js";
 
-/** Options of a world. */
-export interface WorldOptions {
-  /** Everything random in the run derives from this. */
-  seed: string | number;
-  /** The most events one `run` call may execute before it stops with bound "stepsMax". Default 5,000,000. */
-  stepsMax?: number;
-  /** Virtual time (ms) past which a run stops with bound "horizonMs". Default 86,400,000 (one day). */
-  horizonMs?: number;
-  /** Record every executed event in the trace (not only what components record). Default true. */
-  traceSteps?: boolean;
-  /** The most events at one virtual instant before the run stops with bound "sameTimeStepsMax" (a livelock). Default 100,000. */
-  sameTimeStepsMax?: number;
-}
-
-/** Why `run` returned. */
-export type StopReason = "quiescent" | "until" | "untilMs" | "stepsMax" | "horizonMs" | "sameTimeStepsMax";
-
-/** The outcome of one `run` call. */
-export interface RunResult {
-  stoppedBy: StopReason;
-  /** For a bound: which bound, and what was still pending. Empty otherwise. */
-  message: string;
-  /** Events executed so far in this world (all run calls). */
-  steps: number;
-  nowMs: number;
-}
-
-/** Options of one `run` call. */
-export interface RunOptions {
-  /** Stop (normally) before the first event later than this virtual time; the clock ends there. */
-  untilMs?: number;
-  /** Stop (normally) as soon as this returns true; checked after every event. */
-  until?: () => boolean;
-}
-
-/** Options of `schedule`. Give `atMs` or `delayMs`. */
-export interface ScheduleOptions {
-  atMs?: number;
-  delayMs?: number;
-  /** The host whose code runs: the event is held while it is paused and dropped if it crashes. */
-  hostId?: string | undefined;
-  /** Defaults to the host's current incarnation. The network passes the caller's. */
-  incarnation?: number;
-  label: string;
-  run: () => void;
-}
+export type { ScheduleOptions } from "./scheduler.js";
+export type { RunOptions, RunResult, StopReason, WorldOptions } from "./run-bounds.js";
 
 /**
  * The simulated world: one value that owns the virtual clock, the seeded PRNG, the event queue,
  * the network, the hosts and the trace (design.md §2, The world). Nothing in it reads real time.
+ * Hosts own their lifecycle (sim/host.ts); the world orchestrates: it checks the host exists,
+ * calls the host's verb, writes the trace record and queues what the verb implies.
  *
- * `run` pops events in (time, seeded tie-break, insertion) order; after each one it lets every
- * promise continuation that the event released run to completion before the next event (by
- * yielding one macrotask), so ordinary async/await code runs unmodified and deterministically.
+ * `step` pops events in (time, seeded tie-break, insertion) order until one runs; then it lets
+ * every promise continuation that the event released run to completion (by yielding one
+ * macrotask), so ordinary async/await code runs unmodified and deterministically. `run` takes
+ * the same turns (one queued event, then the drain if it ran) with its stop conditions and
+ * bounds checked before each queued event, so driving a world by hand with `step` and running it
+ * execute the same events in the same order.
  */
-export class World implements GuardOwner {
+export class World implements GuardOwner, Scheduler {
   readonly seed: string;
   readonly prng: Prng;
   readonly trace = new Trace();
@@ -91,7 +54,7 @@ export class World implements GuardOwner {
     this.horizonMs = options.horizonMs ?? 86_400_000;
     this.traceSteps = options.traceSteps ?? true;
     this.sameTimeStepsMax = options.sameTimeStepsMax ?? 100_000;
-    this.network = new Network(this);
+    this.network = new Network({ scheduler: this, prng: this.prng.fork("network") });
   }
 
   /** Virtual time in ms since the world began. */
@@ -114,11 +77,12 @@ export class World implements GuardOwner {
     this.trace.append(this.now, host ?? "-", event);
   }
 
-  /** Queues `run` at a virtual time; returns the event so it can be cancelled. */
+  /** Queues `run` at a virtual time; returns the event so it can be cancelled. Throws WorldAssertionError for a time in the past or an unknown host. */
   schedule(options: ScheduleOptions): SimEvent {
     const atMs = options.atMs ?? this.now + (options.delayMs ?? 0);
     if (!(atMs >= this.now)) {
-      throw new RangeError(`World.schedule: event "${options.label}" at ${atMs}ms is before now (${this.now}ms)`);
+      const expected = `event "${options.label}" at or after now (${this.now}ms)`;
+      throw new WorldAssertionError({ operation: "World.schedule", expected, seen: `${atMs}ms`, hostId: options.hostId, atMs: this.now });
     }
     const hostId = options.hostId;
     const event: SimEvent = {
@@ -126,7 +90,7 @@ export class World implements GuardOwner {
       tie: this.tiePrng.uint32(),
       seq: this.seq++,
       hostId,
-      incarnation: options.incarnation ?? (hostId === undefined ? 0 : this.host(hostId).incarnation),
+      incarnation: options.incarnation ?? (hostId === undefined ? 0 : this.incarnationOf(hostId)),
       label: options.label,
       run: options.run,
       cancelled: false,
@@ -135,21 +99,28 @@ export class World implements GuardOwner {
     return event;
   }
 
+  /** The live incarnation of `hostId`. Throws WorldAssertionError for an unknown host. */
+  incarnationOf(hostId: string): number {
+    return this.host(hostId).incarnation;
+  }
+
   // ---- hosts -------------------------------------------------------------------------------
 
-  /** Adds a host built by `factory`, started at `startAtMs` (default now). */
+  /** Adds a host built by `factory`, started at `startAtMs` (default now). Throws WorldAssertionError if the id is taken. */
   addHost(options: { id: string; factory: HostFactory; startAtMs?: number }): Host {
-    if (this.hosts.has(options.id)) throw new Error(`World.addHost: host "${options.id}" exists already`);
-    const host = new Host({ id: options.id, factory: options.factory, world: this });
+    if (this.hosts.has(options.id)) {
+      throw new WorldAssertionError({ operation: "World.addHost", expected: "a new host id", seen: "a host with that id", hostId: options.id });
+    }
+    const host = new Host({ id: options.id, factory: options.factory, scheduler: this });
     this.hosts.set(options.id, host);
     this.scheduleStart(host, options.startAtMs ?? this.now);
     return host;
   }
 
-  /** The host named `hostId`; throws if there is none. */
+  /** The host named `hostId`; throws WorldAssertionError if there is none. */
   host(hostId: string): Host {
     const host = this.hosts.get(hostId);
-    if (!host) throw new Error(`World: no host named "${hostId}"`);
+    if (!host) throw new WorldAssertionError({ operation: "World.host", expected: "a host added with addHost", seen: "no such host", hostId });
     return host;
   }
 
@@ -164,30 +135,16 @@ export class World implements GuardOwner {
   }
 
   private start(host: Host): void {
-    host.state = "running";
-    host.abort = new AbortController();
     const incarnation = host.incarnation;
     this.record(host.id, "host.start", { incarnation });
-    const context: HostContext = {
-      hostId: host.id,
-      incarnation,
-      clock: host.clock,
+    const ports: HostPorts = {
       random: this.prng.fork(`host:${host.id}:${incarnation}`),
       call: (service, request, options) => this.network.call(host.id, service, request, options),
     };
-    const program = host.factory(context);
-    program.run(host.abort.signal).then(
-      () => {
-        if (host.incarnation !== incarnation || host.state === "crashed") return;
-        host.state = "exited";
-        this.record(host.id, "host.exit", { incarnation });
-      },
-      (error: unknown) => {
-        if (host.incarnation !== incarnation || host.state === "crashed") return;
-        host.state = "exited";
-        this.failHost(host.id, error);
-      },
-    );
+    host.start(ports, (outcome) => {
+      if (outcome.ok) this.record(host.id, "host.exit", { incarnation });
+      else this.failHost(host.id, outcome.error);
+    });
   }
 
   private failHost(hostId: string, error: unknown): void {
@@ -198,40 +155,27 @@ export class World implements GuardOwner {
 
   /** Kills the host: its pending timers and responses are dropped for good, no cleanup runs. */
   crash(hostId: string): void {
-    const host = this.host(hostId);
-    host.state = "crashed";
-    host.incarnation++;
-    host.held = [];
+    this.host(hostId).crash();
     this.record(hostId, "host.crash");
   }
 
-  /** Starts a fresh instance from the host's factory (after a crash or an exit). */
+  /** Starts a fresh instance from the host's factory, now. The host must be crashed or exited. */
   restart(hostId: string): void {
     const host = this.host(hostId);
-    if (host.state === "running" || host.state === "paused") {
-      throw new Error(`World.restart: host "${hostId}" is ${host.state}; crash it first`);
-    }
-    if (host.state === "exited") host.incarnation++;
-    host.state = "idle";
+    host.restart();
     this.scheduleStart(host, this.now);
   }
 
-  /** Stops the world for this host: its due events wait until `resume` (a GC or VM pause). */
+  /** Stops the world for this host: its due events wait until `resume` (a GC or VM pause). The host must be running. */
   pause(hostId: string): void {
-    const host = this.host(hostId);
-    if (host.state !== "running") throw new Error(`World.pause: host "${hostId}" is ${host.state}, not running`);
-    host.state = "paused";
+    this.host(hostId).pause();
     this.record(hostId, "host.pause");
   }
 
-  /** Ends a pause: the held events fire now, in the order they came due. */
+  /** Ends a pause: the held events fire now, in the order they came due. The host must be paused. */
   resume(hostId: string): void {
-    const host = this.host(hostId);
-    if (host.state !== "paused") throw new Error(`World.resume: host "${hostId}" is ${host.state}, not paused`);
-    host.state = "running";
-    this.record(hostId, "host.resume", { held: host.held.length });
-    const held = host.held;
-    host.held = [];
+    const held = this.host(hostId).resume();
+    this.record(hostId, "host.resume", { held: held.length });
     // tie = -1 puts them before other events due now; seq keeps their order.
     for (const e of held) this.queue.push({ ...e, atMs: this.now, tie: -1, seq: this.seq++ });
   }
@@ -239,16 +183,12 @@ export class World implements GuardOwner {
   /** Asks the host's program to stop (its AbortSignal fires), as Ctrl+C would. */
   stop(hostId: string): void {
     const host = this.host(hostId);
-    this.schedule({ hostId, label: "host.stop", run: () => host.abort?.abort(new Error("stopped")) });
+    this.schedule({ hostId, label: "host.stop", run: () => host.stop(new Error("stopped")) });
   }
 
-  /** Sets how fast the host's local clock runs relative to virtual time (1 = exact). */
+  /** Sets how fast the host's local clock runs relative to virtual time (1 = exact; must be finite and > 0). */
   setClockRate(hostId: string, rate: number): void {
-    if (!(rate > 0)) throw new RangeError(`World.setClockRate: rate must be > 0, got ${rate}`);
-    const host = this.host(hostId);
-    host.clockAnchorLocalMs = host.localMs(this.now);
-    host.clockAnchorWorldMs = this.now;
-    host.clockRate = rate;
+    this.host(hostId).setClockRate(rate, this.now);
     this.record(hostId, "host.clock-rate", { rate });
   }
 
@@ -265,6 +205,35 @@ export class World implements GuardOwner {
   }
 
   /**
+   * Runs the next event that is due to run, then lets every promise continuation it released run
+   * to completion. Events that will not run on the way (cancelled, of a crashed or replaced
+   * instance, or held by a pause) are taken off the queue first. Drive a world by hand with it:
+   * `while (await world.step()) inspect(world)`.
+   *
+   * Unlike `run`, it checks no bound (stepsMax, horizonMs, sameTimeStepsMax): it runs whatever
+   * comes next, however far ahead in virtual time.
+   * @returns true if an event ran; false if the queue held nothing left to run.
+   * @throws DeterminismError if world code reached for real time, randomness or timers.
+   */
+  async step(): Promise<boolean> {
+    const release = acquireGuard();
+    try {
+      this.throwIfViolated();
+      for (;;) {
+        const ran = this.takeNext();
+        if (ran === undefined) return false;
+        if (ran) break;
+      }
+      await this.drain();
+      this.throwIfViolated();
+      return true;
+    } finally {
+      this.currentHostId = undefined;
+      release();
+    }
+  }
+
+  /**
    * Runs events until the queue is empty, a stop condition holds, or a bound is hit. A bound ends
    * the run normally; `stoppedBy` and `message` say which bound and what was still pending.
    * A determinism violation rejects with the DeterminismError naming the call.
@@ -273,34 +242,40 @@ export class World implements GuardOwner {
     const release = acquireGuard();
     try {
       for (;;) {
-        if (this.violation) throw this.violation;
-        if (options.until?.()) return this.result("until", "");
-        const next = this.queue.peek();
-        if (next === undefined && options.untilMs === undefined) return this.result("quiescent", "");
-        if (next === undefined || (options.untilMs !== undefined && next.atMs > options.untilMs)) {
-          this.now = Math.max(this.now, options.untilMs ?? this.now);
-          return this.result("untilMs", "");
+        this.throwIfViolated();
+        if (options.until?.()) return { stoppedBy: "until", message: "", steps: this.stepCount, nowMs: this.now };
+        const position = { next: this.queue.peek(), nowMs: this.now, steps: this.stepCount, sameTimeSteps: this.sameTimeSteps, live: () => this.queue.live() };
+        const stopped = stopBefore(position, this, options);
+        if (stopped) {
+          this.now = stopped.nowMs;
+          return stopped;
         }
-        if (next.atMs > this.horizonMs) {
-          this.now = this.horizonMs;
-          return this.result("horizonMs", this.boundMessage("horizonMs", `${this.horizonMs}ms of virtual time`));
-        }
-        if (this.stepCount >= this.stepsMax) {
-          return this.result("stepsMax", this.boundMessage("stepsMax", `${this.stepsMax} events`));
-        }
-        if (this.sameTimeSteps >= this.sameTimeStepsMax && next.atMs === this.now) {
-          return this.result("sameTimeStepsMax", this.boundMessage("sameTimeStepsMax", `${this.sameTimeStepsMax} events without time moving: a livelock`));
-        }
-        this.queue.pop();
-        this.sameTimeSteps = next.atMs === this.now ? this.sameTimeSteps + 1 : 0;
-        if (!this.execute(next)) continue;
-        // Let every continuation released by the event run before the next event.
-        await new Promise<void>((resolve) => realTimers.setImmediate(resolve));
+        // One queued event per turn, run or not, so the bounds above are checked before each;
+        // `step` is the same turn repeated until an event runs.
+        if (this.takeNext()) await this.drain();
       }
     } finally {
       this.currentHostId = undefined;
       release();
     }
+  }
+
+  private throwIfViolated(): void {
+    if (this.violation) throw this.violation;
+  }
+
+  // Lets every promise continuation released by the event run before the next event: one real
+  // macrotask, after which the microtask queue (where world code continues) is empty.
+  private drain(): Promise<void> {
+    return new Promise<void>((resolve) => realTimers.setImmediate(resolve));
+  }
+
+  // Pops the next event and executes it; undefined when the queue is empty.
+  private takeNext(): boolean | undefined {
+    const next = this.queue.pop();
+    if (next === undefined) return undefined;
+    this.sameTimeSteps = next.atMs === this.now ? this.sameTimeSteps + 1 : 0;
+    return this.execute(next);
   }
 
   /** Runs one event if it is live; returns whether it ran. */
@@ -310,9 +285,9 @@ export class World implements GuardOwner {
     const hostId = event.hostId;
     if (hostId !== undefined) {
       const host = this.hosts.get(hostId)!;
-      if (event.incarnation !== host.incarnation || host.state === "crashed") return false;
+      if (!host.isLive(event)) return false;
       if (host.state === "paused") {
-        host.held.push(event);
+        host.hold(event);
         return false;
       }
     }
@@ -326,25 +301,5 @@ export class World implements GuardOwner {
       else throw error;
     }
     return true;
-  }
-
-  private result(stoppedBy: StopReason, message: string): RunResult {
-    return { stoppedBy, message, steps: this.stepCount, nowMs: this.now };
-  }
-
-  private boundMessage(bound: string, limit: string): string {
-    const live = this.queue.live();
-    const byKind = new Map<string, number>();
-    for (const e of live) {
-      const k = `${e.hostId ?? "-"}:${e.label}`;
-      byKind.set(k, (byKind.get(k) ?? 0) + 1);
-    }
-    const pending = [...byKind.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 8)
-      .map(([k, n]) => `${k}×${n}`)
-      .join(", ");
-    return `stopped by bound ${bound} (${limit}) at t=${this.now}ms after ${this.stepCount} events; ` +
-      `still pending: ${live.length} events${pending ? ` (${pending})` : ""}`;
   }
 }
