@@ -4,8 +4,7 @@
  * follow consul-semantics.md §3–§4 and §7, which follow agent/consul/state/kvs.go and session.go.
  */
 
-/** Raised inside the FSM or the server RPC: Consul answers HTTP 500 with this text. */
-export class RpcError extends Error {}
+import { RpcError } from "./consul-errors.js";
 
 /** A stored session, in Consul's terms. LockDelay is kept in nanoseconds as Consul stores it. */
 export interface SessionRecord {
@@ -74,7 +73,8 @@ export interface StateListener {
  * answers false or fails in the FSM (consul-semantics.md §0).
  */
 export class ConsulState {
-  raftIndex: number;
+  /** The last Raft index used. A fresh agent has already written some entries; clients compare indexes only by order. */
+  raftIndex = 12;
   kvsIndex = 0;
   tombstoneIndex = 0;
   sessionsIndex = 0;
@@ -84,12 +84,7 @@ export class ConsulState {
   readonly lockDelays = new Map<string, number>();
   readonly checks = new Map<string, CheckStatus>([["serfHealth", "passing"]]);
 
-  constructor(
-    private readonly listener: StateListener,
-    options: { initialIndex?: number } = {},
-  ) {
-    this.raftIndex = options.initialIndex ?? 12;
-  }
+  constructor(private readonly listener: StateListener) {}
 
   /** Consumes and returns the next Raft index. */
   raft(): number {
@@ -103,11 +98,11 @@ export class ConsulState {
     // The node and check validation happens in the FSM, after Raft: a refused create still
     // consumes an index.
     const idx = this.raft();
-    if (session.node !== modelNodeName) throw new RpcError("Missing node registration");
+    if (session.node !== modelNodeName) throw new RpcError("Missing node registration", { node: session.node });
     for (const check of [...(session.nodeChecks ?? []), ...(session.serviceChecks ?? []).map((c) => c.ID)]) {
       const status = this.checks.get(check);
-      if (status === undefined) throw new RpcError(`Missing check '${check}' registration`);
-      if (status === "critical") throw new RpcError(`Check '${check}' is in critical state`);
+      if (status === undefined) throw new RpcError(`Missing check '${check}' registration`, { check });
+      if (status === "critical") throw new RpcError(`Check '${check}' is in critical state`, { check, status });
     }
     const record: SessionRecord = { ...session, createIndex: idx, modifyIndex: idx };
     this.sessions.set(record.id, record);
@@ -123,7 +118,7 @@ export class ConsulState {
   destroySession(id: string, nowMs: number): void {
     const idx = this.raft();
     const lookupError = uuidLookupError(id);
-    if (lookupError) throw new RpcError(lookupError);
+    if (lookupError) throw new RpcError(lookupError, { sessionId: id });
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
@@ -211,10 +206,10 @@ export class ConsulState {
   /** PUT ?acquire=sid, after the lock-delay check: kvsLockTxn. */
   acquire(key: string, value: string | null, flags: number, sessionId: string): boolean {
     const idx = this.raft();
-    if (sessionId === "") throw new RpcError("missing session");
+    if (sessionId === "") throw new RpcError("missing session", { key });
     const lookupError = uuidLookupError(sessionId);
-    if (lookupError) throw new RpcError(lookupError);
-    if (!this.sessions.has(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`);
+    if (lookupError) throw new RpcError(lookupError, { key, sessionId });
+    if (!this.sessions.has(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
     const existing = this.kv.get(key);
     let lockIndex = 1;
     if (existing) {
@@ -229,7 +224,7 @@ export class ConsulState {
   /** PUT ?release=sid: kvsUnlockTxn. Overwrites value and flags; keeps LockIndex. */
   release(key: string, value: string | null, flags: number, sessionId: string): boolean {
     const idx = this.raft();
-    if (sessionId === "") throw new RpcError("missing session");
+    if (sessionId === "") throw new RpcError("missing session", { key });
     const existing = this.kv.get(key);
     if (!existing || existing.session !== sessionId) return false;
     this.writeEntry({ ...existing, value, flags, session: "" }, idx);

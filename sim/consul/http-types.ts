@@ -17,11 +17,3 @@ export interface HttpResponse {
   body: string;
   headers: Record<string, string>;
 }
-
-/** A request as a readable one-liner: `PUT /v1/kv/k?acquire=…`. */
-export function describeRequest(req: HttpRequest): string {
-  const q = Object.entries(req.query ?? {})
-    .map(([k, v]) => (v === "" ? k : `${k}=${v}`))
-    .join("&");
-  return `${req.method} ${req.path}${q ? `?${q}` : ""}${req.body ? ` body=${JSON.stringify(req.body)}` : ""}`;
-}

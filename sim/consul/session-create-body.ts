@@ -1,3 +1,4 @@
+import { DecodeError } from "./consul-errors.js";
 import { parseGoDuration } from "./go-duration.js";
 
 /** The decoded body of PUT /v1/session/create, before server-side validation. */
@@ -13,8 +14,6 @@ export interface SessionCreateBody {
   serviceChecks: { ID: string }[] | null | undefined;
 }
 
-/** A decode failure: Consul answers 400 `Request decode failed: <error>`. */
-export class DecodeError extends Error {}
 
 /** Consul's lockDelayMinThreshold: numbers below it are taken as seconds (§1 LockDelay quirk). */
 const lockDelayMinThreshold = 1000;
@@ -55,7 +54,7 @@ function stringField(raw: Record<string, unknown>, name: string, fallback: strin
   const { value } = field(raw, name);
   if (value === undefined || value === null) return fallback;
   if (typeof value !== "string") {
-    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type string`);
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type string`, { field: name });
   }
   return value;
 }
@@ -65,7 +64,7 @@ function stringListField(raw: Record<string, unknown>, name: string): string[] |
   if (!present) return undefined;
   if (value === null) return null;
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type []string`);
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type []string`, { field: name });
   }
   return value as string[];
 }
@@ -76,7 +75,7 @@ function lockDelayField(raw: Record<string, unknown>, defaultNs: number): number
   let ns: number;
   if (typeof value === "string") {
     const parsed = parseGoDuration(value);
-    if (!parsed.ok) throw new DecodeError(parsed.error);
+    if (!parsed.ok) throw new DecodeError(parsed.error, { field: "LockDelay" });
     ns = parsed.ns;
   } else if (typeof value === "number") {
     ns = Math.trunc(value);
@@ -106,11 +105,11 @@ export function decodeSessionCreateBody(body: string | undefined, defaults: { no
   try {
     raw = JSON.parse(body);
   } catch {
-    throw new DecodeError(goJsonSyntaxError(body));
+    throw new DecodeError(goJsonSyntaxError(body), { body });
   }
   if (raw === null) return result;
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type structs.Session`);
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type structs.Session`, { body });
   }
   const obj = raw as Record<string, unknown>;
   result.name = stringField(obj, "Name", result.name);
@@ -124,7 +123,7 @@ export function decodeSessionCreateBody(body: string | undefined, defaults: { no
   if (services.present) {
     const v = services.value;
     if (v !== null && !Array.isArray(v)) {
-      throw new DecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field .ServiceChecks of type []structs.ServiceCheck`);
+      throw new DecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field .ServiceChecks of type []structs.ServiceCheck`, { field: "ServiceChecks" });
     }
     result.serviceChecks = v === null ? null : (v as { ID?: unknown }[]).map((c) => ({ ID: String(c?.ID ?? "") }));
   }

@@ -478,7 +478,7 @@ export const conformanceCases: ConformanceCase[] = [
   },
   {
     id: 20,
-    title: "idempotent destroy, unknown info, malformed renew",
+    title: "idempotent destroy, unknown info, malformed renew, wrong methods",
     realWallMs: 100,
     async run(t) {
       expectReply(await put(t, `/v1/session/destroy/${unknownId}`), 200, "true");
@@ -491,7 +491,12 @@ export const conformanceCases: ConformanceCase[] = [
       expectReply(await put(t, "/v1/session/renew/foo"), 500, "failed session lookup: index error: UUID must be 36 characters");
       expectReply(await put(t, "/v1/session/destroy/foo"), 500, "failed session lookup: index error: UUID must be 36 characters");
       expectReply(await put(t, `/v1/session/renew/${unknownId}`), 404, `Session id '${unknownId}' not found`);
-      expectReply(await get(t, "/v1/session/create"), 405, "method GET not allowed");
+      const createByGet = await get(t, "/v1/session/create");
+      expectReply(createByGet, 405, "method GET not allowed");
+      expect(createByGet.headers.allow).toBe("OPTIONS,PUT");
+      const infoByPut = await put(t, `/v1/session/info/${unknownId}`);
+      expectReply(infoByPut, 405, "method PUT not allowed");
+      expect(infoByPut.headers.allow).toBe("OPTIONS,GET");
     },
   },
 ];

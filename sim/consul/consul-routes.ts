@@ -1,0 +1,41 @@
+import type { AgentChecks } from "./agent-checks.js";
+import { json } from "./http-replies.js";
+import { route, type Route } from "./http-router.js";
+import type { KvEndpoints } from "./kv-endpoints.js";
+import type { SessionEndpoints } from "./session-endpoints.js";
+
+/** The endpoints the routing table dispatches to. */
+export interface ConsulEndpoints {
+  sessions: SessionEndpoints;
+  kv: KvEndpoints;
+  checks: AgentChecks;
+}
+
+/** The address /v1/status/leader reports: a dev agent's server RPC address. */
+const leaderAddress = "127.0.0.1:8300";
+
+/**
+ * The model's routing table: the paths and methods Consul 1.8.7 registers for them
+ * (agent/http_oss.go), limited to what the lock harness uses. A known path asked with another
+ * method gets 405 (measured: `PUT /v1/session/info/x` → `Allow: OPTIONS,GET`); an unknown one 404.
+ */
+export function consulRoutes({ sessions, kv, checks }: ConsulEndpoints): Route[] {
+  // The key is the rest of the path, URL-decoded (Consul reads it from the decoded URL path).
+  const key = (rest: string): string => decodeURIComponent(rest);
+  return [
+    route(["GET"], "/v1/kv/*key", (req, p) => kv.get(key(p.key), req.query ?? {})),
+    route(["PUT"], "/v1/kv/*key", (req, p) => kv.put(key(p.key), req.query ?? {}, req.body)),
+    route(["DELETE"], "/v1/kv/*key", (req, p) => kv.delete(key(p.key), req.query ?? {})),
+    route(["PUT"], "/v1/session/create", (req) => sessions.create(req.body)),
+    route(["PUT"], "/v1/session/destroy/*id", (_req, p) => sessions.destroy(p.id)),
+    route(["PUT"], "/v1/session/renew/*id", (_req, p) => sessions.renew(p.id)),
+    route(["GET"], "/v1/session/info/*id", (_req, p) => sessions.info(p.id)),
+    route(["GET"], "/v1/session/list", () => sessions.list()),
+    route(["PUT"], "/v1/agent/check/register", (req) => checks.register(req.body)),
+    route(["PUT"], "/v1/agent/check/deregister/*id", (_req, p) => checks.deregister(p.id)),
+    route(["PUT"], "/v1/agent/check/pass/*id", (_req, p) => checks.update(p.id, "passing")),
+    route(["PUT"], "/v1/agent/check/warn/*id", (_req, p) => checks.update(p.id, "warning")),
+    route(["PUT"], "/v1/agent/check/fail/*id", (_req, p) => checks.update(p.id, "critical")),
+    route(["GET"], "/v1/status/leader", () => json(200, leaderAddress)),
+  ];
+}

@@ -1,0 +1,60 @@
+import type { KvRecord, SessionRecord } from "./consul-state.js";
+import type { HttpResponse } from "./http-types.js";
+
+/**
+ * The shapes of Consul's HTTP answers as the model gives them: JSON and plain-text bodies, the
+ * read headers, the router's 404 and 405, and the JSON of a session and of a KV entry.
+ */
+
+/** A JSON answer: Consul's encoder ends the body with a newline. */
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return { status, body: `${JSON.stringify(value)}\n`, headers: { "content-type": "application/json", ...headers } };
+}
+
+/** A plain-text answer, as Consul writes its errors (body verbatim, no trailing newline added). */
+export function text(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
+}
+
+/** The headers of a read: its index, and a leader that is known and just contacted. */
+export function readHeaders(index: number): Record<string, string> {
+  return { "x-consul-index": String(index), "x-consul-knownleader": "true", "x-consul-lastcontact": "0" };
+}
+
+/** A path no route serves. */
+export function notFound(): HttpResponse {
+  return text(404, "404 page not found\n");
+}
+
+/**
+ * A path served only for other methods. Consul 1.8.7 lists OPTIONS first, then the route's methods
+ * in the order it registered them (measured: `Allow: OPTIONS,PUT`, `Allow: OPTIONS,GET,PUT,DELETE`).
+ */
+export function methodNotAllowed(method: string, allowed: readonly string[]): HttpResponse {
+  return text(405, `method ${method} not allowed`, { allow: ["OPTIONS", ...allowed].join(",") });
+}
+
+/** structs.Session as JSON, fields in Consul's order. */
+export function sessionJson(s: SessionRecord): Record<string, unknown> {
+  return {
+    ID: s.id,
+    Name: s.name,
+    Node: s.node,
+    LockDelay: s.lockDelayNs,
+    Behavior: s.behavior,
+    TTL: s.ttl,
+    NodeChecks: s.nodeChecks,
+    ServiceChecks: s.serviceChecks,
+    CreateIndex: s.createIndex,
+    ModifyIndex: s.modifyIndex,
+  };
+}
+
+/** structs.DirEntry as JSON: `Session` is omitted when the key is unlocked (omitempty). */
+export function entryJson(e: KvRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { LockIndex: e.lockIndex, Key: e.key, Flags: e.flags, Value: e.value };
+  if (e.session !== "") out.Session = e.session;
+  out.CreateIndex = e.createIndex;
+  out.ModifyIndex = e.modifyIndex;
+  return out;
+}

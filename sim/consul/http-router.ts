@@ -1,0 +1,84 @@
+import { RoutePatternError } from "./consul-errors.js";
+import { methodNotAllowed, notFound } from "./http-replies.js";
+import type { HttpRequest, HttpResponse } from "./http-types.js";
+
+/** An HTTP method the model serves. */
+export type HttpMethod = HttpRequest["method"];
+
+/** A handler's answer: now, or later (blocking queries, requests held while there is no leader). */
+export type Reply = HttpResponse | Promise<HttpResponse>;
+
+/**
+ * The parameters a pattern names: `"/v1/kv/*key"` gives `{ key: string }`, a pattern without `*`
+ * gives none. Typed from the pattern so that a handler cannot read a parameter its row lacks.
+ */
+export type RouteParams<P extends string> = P extends `${string}*${infer Name}` ? { readonly [K in Name]: string } : Record<never, never>;
+
+/** One row of a routing table: the methods and path it serves, and its handler. */
+export interface Route {
+  /** Methods this row answers, in the order Consul registers them (they make up the 405's Allow). */
+  readonly methods: readonly HttpMethod[];
+  /** The path pattern (see `route`). */
+  readonly pattern: string;
+  readonly handler: (req: HttpRequest, params: Readonly<Record<string, string>>) => Reply;
+}
+
+/**
+ * A row of the table. `pattern` is a literal path, or a literal prefix ending in `/*name`: then the
+ * rest of the path (possibly empty, slashes included, not decoded) is the parameter `name`. These
+ * are Go's ServeMux prefix patterns ("/v1/kv/") as Consul registers them, with a name for the rest.
+ */
+export function route<P extends string>(methods: readonly HttpMethod[], pattern: P, handler: (req: HttpRequest, params: RouteParams<P>) => Reply): Route {
+  return { methods, pattern, handler: handler as Route["handler"] };
+}
+
+interface CompiledRoute {
+  route: Route;
+  /** The literal part: the whole path, or the prefix before the rest parameter. */
+  literal: string;
+  /** The rest parameter's name; undefined for an exact path. */
+  restName: string | undefined;
+}
+
+const patternSyntax = /^(\/[^*]*?)(?:(?<=\/)\*([A-Za-z][A-Za-z0-9]*))?$/;
+
+function compile(route: Route): CompiledRoute {
+  const m = patternSyntax.exec(route.pattern);
+  if (!m) {
+    throw new RoutePatternError(`route pattern ${JSON.stringify(route.pattern)} is not a literal path or a prefix ending in /*name`, {
+      pattern: route.pattern,
+    });
+  }
+  return { route, literal: m[1]!, restName: m[2] };
+}
+
+function match(compiled: CompiledRoute, path: string): Record<string, string> | undefined {
+  if (compiled.restName === undefined) return path === compiled.literal ? {} : undefined;
+  if (!path.startsWith(compiled.literal)) return undefined;
+  return { [compiled.restName]: path.slice(compiled.literal.length) };
+}
+
+/**
+ * Consul's HTTP mux over a routing table. The first row whose path matches and which serves the
+ * method answers. A path that some row matches but none serves for this method gets 405 with an
+ * Allow header (Consul's MethodNotAllowedError); a path no row matches gets 404.
+ */
+export class HttpRouter {
+  private readonly routes: readonly CompiledRoute[];
+
+  constructor(routes: readonly Route[]) {
+    this.routes = routes.map(compile);
+  }
+
+  /** Answers `req` with its row's handler, or 404/405. Handler errors propagate. */
+  route(req: HttpRequest): Reply {
+    const allowed: HttpMethod[] = [];
+    for (const compiled of this.routes) {
+      const params = match(compiled, req.path);
+      if (!params) continue;
+      if (compiled.route.methods.includes(req.method)) return compiled.route.handler(req, params);
+      for (const m of compiled.route.methods) if (!allowed.includes(m)) allowed.push(m);
+    }
+    return allowed.length === 0 ? notFound() : methodNotAllowed(req.method, allowed);
+  }
+}

@@ -1,0 +1,110 @@
+import type { World } from "../world.js";
+import { parseBlockingParams, type BlockingQueries, type QueryResult } from "./blocking-queries.js";
+import { RpcError } from "./consul-errors.js";
+import type { ConsulState } from "./consul-state.js";
+import { entryJson, json, readHeaders, text } from "./http-replies.js";
+import type { HttpResponse } from "./http-types.js";
+import type { Reply } from "./http-router.js";
+import type { ModelEvents } from "./model-events.js";
+import { encodeQuery, parseUint } from "./query-values.js";
+
+/** Options of KvEndpoints. */
+export interface KvEndpointsOptions {
+  state: ConsulState;
+  world: Pick<World, "nowMs">;
+  queries: Pick<BlockingQueries, "run">;
+  events: Pick<ModelEvents, "lockDelayRefused" | "acquired" | "released">;
+}
+
+/** A query value that must be a uint64; Go's parse error is a server-side 500 (§4). */
+function requireUint(value: string, param: string): number {
+  const parsed = parseUint(value);
+  if (typeof parsed === "string") throw new RpcError(parsed, { param, value });
+  return parsed;
+}
+
+/**
+ * /v1/kv/<key>: GET (with blocking queries), PUT (plain, `?cas`, `?acquire`, `?release`) and
+ * DELETE (plain, `?cas`, `?recurse`), as agent/kvs_endpoint.go answers them (consul-semantics.md
+ * §4, §5). Keys arrive decoded.
+ */
+export class KvEndpoints {
+  private readonly options: KvEndpointsOptions;
+
+  constructor(options: KvEndpointsOptions) {
+    this.options = options;
+  }
+
+  private get state(): ConsulState {
+    return this.options.state;
+  }
+
+  /** GET: the entry (or every entry under `key` with `?recurse`), blocking when `?index` is given. */
+  get(key: string, query: Record<string, string>): Reply {
+    const params = parseBlockingParams(query);
+    if ("status" in params) return params;
+    const recurse = "recurse" in query;
+    return this.options.queries.run({
+      ...params,
+      watches: (changed) => (recurse ? changed.startsWith(key) : changed === key),
+      read: () => this.read(key, recurse),
+    });
+  }
+
+  /** PUT: at most one of `?cas`, `?acquire`, `?release`; the body is the value. */
+  put(key: string, query: Record<string, string>, body: string | undefined): HttpResponse {
+    if (key === "") return text(400, "Missing key name");
+    const present = ["cas", "acquire", "release"].filter((f) => f in query);
+    if (present.length > 1) return text(400, `Conflicting flags: ${encodeQuery(query)}`);
+    const flags = "flags" in query ? requireUint(query.flags!, "flags") : 0;
+    const value = body ? Buffer.from(body).toString("base64") : null;
+    if ("cas" in query) return json(200, this.state.cas(key, value, flags, requireUint(query.cas!, "cas")));
+    if ("acquire" in query) return json(200, this.acquire(key, value, flags, query.acquire!));
+    if ("release" in query) {
+      const ok = this.state.release(key, value, flags, query.release!);
+      this.options.events.released(key, query.release!, ok);
+      return json(200, ok);
+    }
+    return json(200, this.state.set(key, value, flags));
+  }
+
+  /** DELETE: `?recurse` takes the whole prefix (even ""), `?cas` only the expected version. */
+  delete(key: string, query: Record<string, string>): HttpResponse {
+    if ("recurse" in query) return json(200, this.state.deleteTree(key));
+    if ("cas" in query) return json(200, this.state.deleteCas(key, requireUint(query.cas!, "cas")));
+    if (key === "") return text(400, "Missing key name");
+    return json(200, this.state.delete(key));
+  }
+
+  /**
+   * `?acquire=<session>`. kvsPreApply checks lock-delay on the leader before Raft, before the
+   * session is even looked up (§3), so a refused acquire consumes no index. No acquire can
+   * therefore land inside a lock-delay: the model-invariant holds by construction.
+   */
+  private acquire(key: string, value: string | null, flags: number, sessionId: string): boolean {
+    if (this.state.inLockDelay(key, this.options.world.nowMs)) {
+      this.options.events.lockDelayRefused(key, sessionId);
+      return false;
+    }
+    const ok = this.state.acquire(key, value, flags, sessionId);
+    this.options.events.acquired(key, sessionId, ok);
+    return ok;
+  }
+
+  /** Runs the read once: the answer and the index it carries. */
+  private read(key: string, recurse: boolean): QueryResult {
+    if (recurse) {
+      const entries = [...this.state.kv.values()].filter((e) => e.key.startsWith(key)).sort((a, b) => (a.key < b.key ? -1 : 1));
+      const index = this.state.missingKeyIndex();
+      if (entries.length === 0) return { index, response: text(404, "", readHeaders(index)) };
+      return { index, response: json(200, entries.map(entryJson), readHeaders(index)) };
+    }
+    const entry = this.state.kv.get(key);
+    if (!entry) {
+      const index = this.state.missingKeyIndex();
+      return { index, response: text(404, "", readHeaders(index)) };
+    }
+    // A single-key GET carries that key's ModifyIndex, not the table index (§4).
+    return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)) };
+  }
+}

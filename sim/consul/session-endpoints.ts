@@ -1,0 +1,129 @@
+import type { Prng } from "../prng.js";
+import type { World } from "../world.js";
+import { DecodeError, RpcError } from "./consul-errors.js";
+import { modelNodeName, uuidLookupError, type ConsulState } from "./consul-state.js";
+import { parseGoDuration } from "./go-duration.js";
+import { json, readHeaders, sessionJson, text } from "./http-replies.js";
+import type { HttpResponse } from "./http-types.js";
+import type { ModelEvents } from "./model-events.js";
+import { decodeSessionCreateBody, resolveNodeChecks, type SessionCreateBody } from "./session-create-body.js";
+import type { SessionTtlTimers } from "./session-ttl-timers.js";
+
+/** structs.SessionTTLMax: the longest TTL a session may ask for (24h). */
+const sessionTtlMaxMs = 86_400_000;
+
+/** Options of SessionEndpoints. */
+export interface SessionEndpointsOptions {
+  state: ConsulState;
+  world: Pick<World, "nowMs">;
+  /** The model's seeded stream: one UUID per created session. */
+  prng: Pick<Prng, "uuid">;
+  ttlTimers: Pick<SessionTtlTimers, "reset">;
+  events: Pick<ModelEvents, "sessionCreated" | "sessionDestroyed">;
+  /** SessionTTLMin (ms): the shortest TTL a session may ask for. */
+  ttlMinMs: number;
+}
+
+/**
+ * Session.Apply's checks before Raft (agent/consul/session_endpoint.go): the behavior, then the
+ * TTL, which must parse and be 0 or within [SessionTTLMin, 24h] (consul-semantics.md §1).
+ */
+function validateSession(body: SessionCreateBody, ttlMinMs: number): { behavior: "release" | "delete"; ttlMs: number } {
+  const behavior = body.behavior === "" ? "release" : body.behavior;
+  if (behavior !== "release" && behavior !== "delete") throw new RpcError(`Invalid Behavior setting '${body.behavior}'`, { behavior: body.behavior });
+  let ttlMs = 0;
+  if (body.ttl !== "") {
+    const parsed = parseGoDuration(body.ttl);
+    if (!parsed.ok) throw new RpcError(`Session TTL '${body.ttl}' invalid: ${parsed.error}`, { ttl: body.ttl });
+    ttlMs = parsed.ns / 1e6;
+    if (parsed.ns !== 0 && (ttlMs < ttlMinMs || ttlMs > sessionTtlMaxMs)) {
+      throw new RpcError(`Invalid Session TTL '${parsed.ns}', must be between [${ttlMinMs / 1000}s=24h0m0s]`, { ttl: body.ttl, ttlMinMs });
+    }
+  }
+  return { behavior, ttlMs };
+}
+
+/** The session is named by a well-formed id, or the lookup fails in go-memdb's UUID index (500, §1). */
+function requireWellFormed(id: string): void {
+  const lookupError = uuidLookupError(id);
+  if (lookupError) throw new RpcError(lookupError, { sessionId: id });
+}
+
+/**
+ * /v1/session/*: create, destroy, renew, info and list, with Consul's answers and errors
+ * (consul-semantics.md §1–§3). Server-side refusals are thrown as RpcError (500).
+ */
+export class SessionEndpoints {
+  private readonly options: SessionEndpointsOptions;
+
+  constructor(options: SessionEndpointsOptions) {
+    this.options = options;
+  }
+
+  private get state(): ConsulState {
+    return this.options.state;
+  }
+
+  /** PUT /v1/session/create: decode (400), validate (500), store through Raft, arm the TTL timer. */
+  create(body: string | undefined): HttpResponse {
+    let decoded;
+    try {
+      decoded = decodeSessionCreateBody(body, { node: modelNodeName });
+    } catch (error) {
+      if (error instanceof DecodeError) return text(400, `Request decode failed: ${error.message}`);
+      throw error;
+    }
+    const { behavior, ttlMs } = validateSession(decoded, this.options.ttlMinMs);
+    const session = this.state.insertSession({
+      id: this.options.prng.uuid(),
+      name: decoded.name,
+      node: decoded.node,
+      nodeChecks: resolveNodeChecks(decoded),
+      serviceChecks: decoded.serviceChecks ?? null,
+      lockDelayNs: decoded.lockDelayNs,
+      behavior,
+      ttl: decoded.ttl,
+      ttlMs,
+    });
+    this.options.events.sessionCreated(session);
+    this.options.ttlTimers.reset(session);
+    return json(200, { ID: session.id });
+  }
+
+  /** PUT /v1/session/destroy/<id>: true even for an unknown id (§3). */
+  destroy(id: string): HttpResponse {
+    if (id === "") return text(400, "Missing session");
+    const existed = this.state.sessions.has(id);
+    this.state.destroySession(id, this.options.world.nowMs);
+    if (existed) this.options.events.sessionDestroyed(id);
+    return json(200, true);
+  }
+
+  /** PUT /v1/session/renew/<id>: a fresh 2×TTL and the stored session; 404 once it is gone (§2). */
+  renew(id: string): HttpResponse {
+    if (id === "") return text(400, "Missing session");
+    requireWellFormed(id);
+    const session = this.state.sessions.get(id);
+    if (!session) return text(404, `Session id '${id}' not found`);
+    this.options.ttlTimers.reset(session);
+    return json(200, [sessionJson(session)]);
+  }
+
+  /** GET /v1/session/info/<id>: the session in an array, or an empty array. */
+  info(id: string): HttpResponse {
+    if (id === "") return text(400, "Missing session");
+    requireWellFormed(id);
+    const session = this.state.sessions.get(id);
+    return json(200, session ? [sessionJson(session)] : [], this.tableHeaders());
+  }
+
+  /** GET /v1/session/list: every session. */
+  list(): HttpResponse {
+    return json(200, [...this.state.sessions.values()].map(sessionJson), this.tableHeaders());
+  }
+
+  /** Reads of the sessions table carry its index, at least 1. */
+  private tableHeaders(): Record<string, string> {
+    return readHeaders(Math.max(this.state.sessionsIndex, 1));
+  }
+}
