@@ -2,11 +2,10 @@
 // It is the naive worker plus one idea many teams have: "re-read the lock key right before
 // committing, and only commit if we still hold it". locksim shows why that is not enough: a pause
 // between the check and the commit still lets two workers commit.
-import { jobRunner, type LockHandle, type LockStrategy, type WorkerFactory } from "../src/index.js";
+import { jobRunner, type HeldLock, type LockStrategy, type WorkerFactory } from "../src/index.js";
 
 export const checkBeforeCommitWorker: WorkerFactory = (env) => {
   const { consul, clock, settings } = env;
-  const held = new Map<LockHandle, { key: string; session: string; stop: AbortController }>();
 
   const strategy: LockStrategy = {
     async tryLock(_task, key, signal) {
@@ -23,8 +22,17 @@ export const checkBeforeCommitWorker: WorkerFactory = (env) => {
         }
       })();
       let stillHeld = true;
-      const handle: LockHandle = { signal, stillHeld: () => stillHeld };
-      held.set(handle, { key, session, stop });
+      const handle: HeldLock = {
+        signal,
+        stillHeld: () => stillHeld,
+        // The handle gives its own lock back: stop the loops, release the key, destroy the session.
+        async release() {
+          if (stop.signal.aborted) return;
+          stop.abort();
+          await consul.kvPut(key, null, { release: session }).catch(() => false);
+          await consul.sessionDestroy(session);
+        },
+      };
       // Re-read the key every second while the task runs; the job runner asks stillHeld() right
       // before it commits.
       void (async () => {
@@ -36,14 +44,6 @@ export const checkBeforeCommitWorker: WorkerFactory = (env) => {
         }
       })();
       return handle;
-    },
-    async unlock(handle) {
-      const h = held.get(handle);
-      if (!h) return;
-      held.delete(handle);
-      h.stop.abort();
-      await consul.kvPut(h.key, null, { release: h.session }).catch(() => false);
-      await consul.sessionDestroy(h.session);
     },
   };
   return jobRunner(env, strategy);

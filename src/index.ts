@@ -31,6 +31,7 @@ export { sleepingTask } from "./sleeping-task.js";
 export {
   defaultWorkerSettings,
   lockKey,
+  type HeldLock,
   type LockHandle,
   type LockStrategy,
   type Worker,
@@ -43,6 +44,11 @@ export { naiveWorker } from "./workers/naive-worker.js";
 export { consulApiLockWorker } from "./workers/consul-api-lock-worker.js";
 export { ConsulApiLock, apiLockDefaults, type ApiLockOptions, LockConflictError, LockHeldError, LockNotHeldError } from "./workers/consul-api-lock.js";
 export { fencedWorker } from "./workers/fenced-worker.js";
+export { acquireFencedLock, fencedLockDefaults, type FencedLock, type FencedLockEvent, type FencedLockOptions } from "./lease/fenced-lock.js";
+export { LocalLease } from "./lease/local-lease.js";
+export { runLeaseRenewer, type LeaseRenewerOptions } from "./lease/lease-renewer.js";
+export { runLeaseWatchdog, type LeaseWatchdogOptions } from "./lease/lease-watchdog.js";
+export { runLockMonitor, lockMonitorRetryMs, lockMonitorWaitMs, type LockMonitorOptions } from "./lease/lock-monitor.js";
 export { workerKinds, isWorkerKind, type WorkerKind } from "./workers/worker-kinds.js";
 export { systemClock, systemRandom } from "./real/system-clock.js";
 export { ConsulClientPort, type ConsulClientPortOptions } from "./real/consul-client-port.js";

@@ -1,6 +1,6 @@
 import { ConsulApiLock } from "./consul-api-lock.js";
 import { jobRunner } from "./job-runner.js";
-import type { LockHandle, LockStrategy, WorkerFactory } from "./worker-types.js";
+import type { LockStrategy, WorkerFactory } from "./worker-types.js";
 
 /**
  * A worker that locks each task the way the official Go client does (`api.Lock` with
@@ -10,7 +10,6 @@ import type { LockHandle, LockStrategy, WorkerFactory } from "./worker-types.js"
  */
 export const consulApiLockWorker: WorkerFactory = (env) => {
   const { consul, clock, settings } = env;
-  const locks = new Map<LockHandle, ConsulApiLock>();
 
   const strategy: LockStrategy = {
     async tryLock(task, key, signal) {
@@ -27,15 +26,17 @@ export const consulApiLockWorker: WorkerFactory = (env) => {
       const lost = await lock.lock(signal);
       if (!lost) return null;
       env.log("lock.acquired", { task: task.id, session: lock.session });
-      const handle: LockHandle = { signal: AbortSignal.any([signal, lost]), stillHeld: () => !lost.aborted };
-      locks.set(handle, lock);
-      return handle;
-    },
-    async unlock(handle) {
-      const lock = locks.get(handle);
-      if (!lock) return;
-      locks.delete(handle);
-      await lock.unlock();
+      let released = false;
+      return {
+        signal: AbortSignal.any([signal, lost]),
+        stillHeld: () => !lost.aborted,
+        // api.Lock's Unlock: release the key, stop RenewPeriodic (which then destroys the session).
+        async release() {
+          if (released) return;
+          released = true;
+          await lock.unlock();
+        },
+      };
     },
   };
 

@@ -1,19 +1,10 @@
-import { LeaseExpiredError, LockLostError, SessionInvalidatedError } from "../errors.js";
+import { acquireFencedLock } from "../lease/fenced-lock.js";
 import { jobRunner } from "./job-runner.js";
-import type { LockHandle, LockStrategy, WorkerFactory } from "./worker-types.js";
-
-/** The reason the background loops stop on unlock (one object: aborting without a reason builds a DOMException each time). */
-const unlocked = new Error("unlocked");
-
-interface Held {
-  key: string;
-  session: string;
-  /** Stops the renewer, the monitor and the lease watchdog. */
-  done: AbortController;
-}
+import type { WorkerFactory } from "./worker-types.js";
 
 /**
- * What locksim recommends (design.md §2, Workers):
+ * What locksim recommends (design.md §2, Workers): the job runner over `acquireFencedLock`
+ * (src/lease/fenced-lock.ts), which a user can import into their own worker too.
  * - a local lease on the monotonic clock: it starts when the create (or renew) request is *sent*
  *   and ends TTL minus a safety margin later; Consul never expires a session before TTL after it
  *   handled the request (consul-semantics.md §2, the lower bound is the only contract);
@@ -28,113 +19,24 @@ interface Held {
  */
 export const fencedWorker: WorkerFactory = (env) => {
   const { consul, clock, settings } = env;
-  const held = new Map<LockHandle, Held>();
-  const leaseMs = settings.ttlMs - settings.leaseSafetyMarginMs;
-
-  const strategy: LockStrategy = {
-    async tryLock(task, key, signal) {
-      const sentMs = clock.nowMs();
-      const session = await consul.sessionCreate({ name: `locksim-fenced-${env.workerId}`, ttlMs: settings.ttlMs, behavior: settings.behavior ?? "release", lockDelayMs: settings.lockDelayMs, signal });
-      let leaseUntilMs = sentMs + leaseMs;
-      const cleanup = (): Promise<unknown> => consul.sessionDestroy(session).catch(() => undefined);
-      let token: number;
-      try {
-        const acquired = await consul.kvPut(key, env.workerId, { acquire: session, signal });
-        if (!acquired) {
-          await cleanup();
-          return null;
-        }
-        const read = await consul.kvGet(key, { consistent: true, signal });
-        if (!read.entry || read.entry.session !== session) {
-          await cleanup();
-          return null;
-        }
-        token = read.entry.modifyIndex;
-      } catch (error) {
-        await cleanup();
-        throw error;
-      }
-      env.log("lock.acquired", { task: task.id, session, token });
-      const done = new AbortController();
-      const lost = new AbortController();
-      const loseLock = (reason: Error): void => {
-        if (lost.signal.aborted || done.signal.aborted) return;
-        env.log("lock.lost", { task: task.id, reason: `${reason.name}: ${reason.message}` });
-        lost.abort(reason);
-      };
-
-      const renewer = async (): Promise<void> => {
-        while (!done.signal.aborted) {
-          await clock.sleepMs(settings.ttlMs / 3, done.signal);
-          const renewSentMs = clock.nowMs();
-          try {
-            const entry = await consul.sessionRenew(session, { signal: done.signal, timeoutMs: settings.ttlMs / 3 });
-            if (entry === null) {
-              loseLock(new SessionInvalidatedError("renew answered 404: the session is gone", { session }));
-              return;
-            }
-            leaseUntilMs = renewSentMs + leaseMs;
-          } catch (error) {
-            if (done.signal.aborted) return;
-            // A failed renew is not a loss by itself: the lease watchdog decides, on our own clock.
-            env.log("renew.error", { task: task.id, error: error instanceof Error ? error.message : String(error) });
-          }
-        }
-      };
-
-      const watchdog = async (): Promise<void> => {
-        while (!done.signal.aborted) {
-          const leftMs = leaseUntilMs - clock.nowMs();
-          if (leftMs <= 0) {
-            loseLock(new LeaseExpiredError("local lease ran out before a renew confirmed it", { session, leaseUntilMs }));
-            return;
-          }
-          await clock.sleepMs(leftMs, done.signal);
-        }
-      };
-
-      const monitor = async (): Promise<void> => {
-        let index = 0;
-        while (!done.signal.aborted) {
-          try {
-            const r = await consul.kvGet(key, { index, waitMs: 60_000, consistent: true, signal: done.signal });
-            if (!r.entry || r.entry.session !== session) {
-              const why = !r.entry ? "the lock key is gone" : r.entry.session ? "the lock key is held by another session" : "the lock key was released";
-              loseLock(new LockLostError(why, { key, session }));
-              return;
-            }
-            index = r.index;
-          } catch {
-            if (done.signal.aborted) return;
-            // An unavailable Consul does not mean a lost lock; the lease watchdog bounds the risk.
-            index = 0;
-            await clock.sleepMs(1_000, done.signal);
-          }
-        }
-      };
-
-      for (const loop of [renewer, watchdog, monitor]) void loop().catch(() => undefined);
-      const handle: LockHandle = {
-        signal: AbortSignal.any([signal, lost.signal]),
-        token,
-        stillHeld: () => !lost.signal.aborted && clock.nowMs() < leaseUntilMs,
-      };
-      held.set(handle, { key, session, done });
-      return handle;
-    },
-
-    async unlock(handle) {
-      const h = held.get(handle);
-      if (!h) return;
-      held.delete(handle);
-      h.done.abort(unlocked);
-      try {
-        await consul.kvPut(h.key, null, { release: h.session });
-      } finally {
-        await consul.sessionDestroy(h.session);
-      }
-    },
-  };
-
-  return jobRunner(env, strategy);
+  return jobRunner(env, {
+    tryLock: (task, key, signal) =>
+      acquireFencedLock({
+        consul,
+        clock,
+        key,
+        value: env.workerId,
+        ttlMs: settings.ttlMs,
+        leaseSafetyMarginMs: settings.leaseSafetyMarginMs,
+        lockDelayMs: settings.lockDelayMs,
+        behavior: settings.behavior ?? "release",
+        sessionName: `locksim-fenced-${env.workerId}`,
+        signal,
+        onEvent(event) {
+          if (event.kind === "acquired") env.log("lock.acquired", { task: task.id, session: event.session, token: event.token });
+          else if (event.kind === "lost") env.log("lock.lost", { task: task.id, reason: `${event.reason.name}: ${event.reason.message}` });
+          else env.log("renew.error", { task: task.id, error: event.error instanceof Error ? event.error.message : String(event.error) });
+        },
+      }),
+  });
 };

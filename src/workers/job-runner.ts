@@ -1,6 +1,6 @@
 import { AbortedError, LocksimError } from "../errors.js";
 import type { TaskSpec } from "../ports/task-store.js";
-import { lockKey, type LockHandle, type LockStrategy, type Worker, type WorkerEnv } from "./worker-types.js";
+import { lockKey, type HeldLock, type LockStrategy, type Worker, type WorkerEnv } from "./worker-types.js";
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -19,7 +19,7 @@ export type TaskOutcome = "committed" | "rejected" | "skipped-held" | "skipped-d
 export function jobRunner(env: WorkerEnv, strategy: LockStrategy): Worker {
   const { clock, store, settings } = env;
 
-  async function attempt(task: TaskSpec, handle: LockHandle): Promise<TaskOutcome> {
+  async function attempt(task: TaskSpec, handle: HeldLock): Promise<TaskOutcome> {
     // Re-check under the lock: the pending list may be stale by now.
     if (handle.token !== undefined) {
       const claim = await store.claim(task.id, handle.token);
@@ -44,7 +44,7 @@ export function jobRunner(env: WorkerEnv, strategy: LockStrategy): Worker {
   }
 
   async function processTask(task: TaskSpec, signal: AbortSignal): Promise<TaskOutcome> {
-    let handle: LockHandle | null;
+    let handle: HeldLock | null;
     try {
       handle = await strategy.tryLock(task, lockKey(settings, task.id), signal);
     } catch (error) {
@@ -57,7 +57,7 @@ export function jobRunner(env: WorkerEnv, strategy: LockStrategy): Worker {
       return await attempt(task, handle);
     } finally {
       try {
-        await strategy.unlock(handle);
+        await handle.release();
       } catch (error) {
         env.log("unlock.error", { task: task.id, error: describe(error) });
       }

@@ -1,4 +1,4 @@
-import type { LockHandle, LockStrategy, WorkerFactory } from "./worker-types.js";
+import type { LockStrategy, WorkerFactory } from "./worker-types.js";
 import { jobRunner } from "./job-runner.js";
 
 /**
@@ -11,7 +11,6 @@ import { jobRunner } from "./job-runner.js";
  */
 export const naiveWorker: WorkerFactory = (env) => {
   const { consul, clock, settings } = env;
-  const sessions = new Map<LockHandle, { id: string; stopRenew: AbortController }>();
 
   const strategy: LockStrategy = {
     async tryLock(task, key, signal) {
@@ -27,16 +26,16 @@ export const naiveWorker: WorkerFactory = (env) => {
       const stopRenew = new AbortController();
       void renewForever(id, stopRenew.signal);
       // The naive worker never learns that it lost the lock: its signal aborts only on Ctrl+C.
-      const handle: LockHandle = { signal, stillHeld: () => true };
-      sessions.set(handle, { id, stopRenew });
-      return handle;
-    },
-    async unlock(handle) {
-      const s = sessions.get(handle);
-      if (!s) return;
-      sessions.delete(handle);
-      s.stopRenew.abort();
-      await consul.sessionDestroy(s.id);
+      return {
+        signal,
+        stillHeld: () => true,
+        // Destroy only, no release first: with behavior delete the key goes and lock-delay stays (§3).
+        async release() {
+          if (stopRenew.signal.aborted) return;
+          stopRenew.abort();
+          await consul.sessionDestroy(id);
+        },
+      };
     },
   };
 

@@ -1,3 +1,4 @@
+import type { HeldLock } from "../lease/held-lock.js";
 import type { Clock } from "../ports/clock.js";
 import type { ConsulPort } from "../ports/consul-port.js";
 import type { Random } from "../ports/random.js";
@@ -62,22 +63,18 @@ export interface Worker {
  */
 export type WorkerFactory = (env: WorkerEnv) => Worker;
 
-/** A lock that a worker holds on one task. */
-export interface LockHandle {
-  /** Aborts when the worker notices it lost the lock (never, for a worker that does not check). */
-  signal: AbortSignal;
-  /** Fencing token, for workers that have one. */
-  token?: number;
-  /** Whether the holder still believes it holds the lock right now (e.g. local lease not expired). */
-  stillHeld(): boolean;
-}
+export type { HeldLock };
 
-/** How a worker kind takes and gives back the lock on a task; the job runner does the rest. */
+/** @deprecated Renamed to HeldLock, which adds `release()`; this alias will be removed. */
+export type LockHandle = HeldLock;
+
+/**
+ * How a worker kind takes the lock on a task; the job runner does the rest. Giving the lock back is
+ * the held lock's own business (`HeldLock.release()`), so a strategy keeps no table of its locks.
+ */
 export interface LockStrategy {
   /** Takes the task's lock, or resolves null when another worker has it. */
-  tryLock(task: TaskSpec, key: string, signal: AbortSignal): Promise<LockHandle | null>;
-  /** Gives the lock back (release and/or destroy, per kind). Called once per handle. */
-  unlock(handle: LockHandle): Promise<void>;
+  tryLock(task: TaskSpec, key: string, signal: AbortSignal): Promise<HeldLock | null>;
 }
 
 /** The lock key of a task: `<prefix>/<task>/leader`, as the original job server used. */
