@@ -13,7 +13,7 @@ const myFencedWorker: WorkerFactory = (env) =>
 describe("a user-built worker over acquireFencedLock + jobRunner", () => {
   it("holds at-most-once through a GC pause longer than TTL, as the fenced worker does", async () => {
     const scenario = await loadScenario("scenarios/gc-pause-longer-than-ttl.json");
-    const run = await runScenario(scenario, { worker: myFencedWorker, workerName: "my-fenced", fencedStore: true });
+    const run = await runScenario(scenario, { worker: myFencedWorker, workerName: "my-fenced", resource: "highest-token" });
     expect(run.fleet.world.hostFailures).toEqual([]);
     expect(run.verdicts).toEqual(scenario.expect?.fenced);
     // The pause did put two workers in the task at once (no lease prevents that) ...
@@ -31,7 +31,12 @@ describe("a user-built worker over acquireFencedLock + jobRunner", () => {
         },
       });
     const scenario = await loadScenario("scenarios/gc-pause-longer-than-ttl.json");
-    const fenced = await runScenario(scenario, { worker: tokenOnly, fencedStore: true });
+    // A worker that ignores its lease is saved only by the strongest protocol: w2's claim raises
+    // the fence before paused w1 commits. (Under highest-token, w1 commits first and both land:
+    // the next test shows the lease is what keeps that from happening.)
+    const fenced = await runScenario(scenario, { worker: tokenOnly, resource: "claim-then-commit" });
+    const highest = await runScenario(scenario, { worker: tokenOnly, resource: "highest-token" });
+    expect(highest.verdicts.atMostOnce).toBe("violated");
     expect(fenced.fleet.world.hostFailures).toEqual([]);
     expect(fenced.verdicts.atMostOnce).toBe("holds");
     // w1 resumes after its session expired and commits with its old token: refused; w2's goes in.
@@ -42,14 +47,14 @@ describe("a user-built worker over acquireFencedLock + jobRunner", () => {
     ]);
     expect(commits[0]!.token).toBeLessThan(commits[1]!.token);
     // Without a store that checks the token, the same worker commits twice.
-    const unfenced = await runScenario(scenario, { worker: tokenOnly, fencedStore: false });
+    const unfenced = await runScenario(scenario, { worker: tokenOnly, resource: "unfenced" });
     expect(unfenced.verdicts.atMostOnce).toBe("violated");
   });
 
   it("holds at-most-once on every shipped scenario where the fenced worker does", async () => {
     for (const name of ["crash-mid-task", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task", "leader-failover-during-task", "clock-drift"]) {
       const scenario = await loadScenario(`scenarios/${name}.json`);
-      const run = await runScenario(scenario, { worker: myFencedWorker, workerName: "my-fenced", fencedStore: true });
+      const run = await runScenario(scenario, { worker: myFencedWorker, workerName: "my-fenced", resource: "highest-token" });
       expect(run.fleet.world.hostFailures, name).toEqual([]);
       expect(run.verdicts.atMostOnce, name).toBe("holds");
       expect(run.verdicts.liveness, name).toBe("holds");
