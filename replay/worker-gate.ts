@@ -145,7 +145,7 @@ export class WorkerGate {
     return {
       listPending: (): Promise<TaskSpec[]> => this.through(inner.listPending()),
       isCommitted: (id: string): Promise<boolean> => this.through(inner.isCommitted(id)),
-      claim: (id: string, token: number): Promise<ClaimResult> => (this.state === "crashed" ? never() : this.through(inner.claim(id, token))),
+      claim: (id: string, token: number, workerId?: string): Promise<ClaimResult> => (this.state === "crashed" ? never() : this.through(inner.claim(id, token, workerId))),
       commit: (id: string, r: CommitRequest): Promise<CommitResult> => (this.state === "crashed" ? never() : this.through(inner.commit(id, r))),
     };
   }

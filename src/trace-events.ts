@@ -64,7 +64,8 @@ export interface TraceEventData {
   // ---- locks and sessions, as a worker sees them
   "lock.acquired": { task: string; session: string; token?: number };
   "lock.lost": { task: string; reason: string };
-  "lock.released": { task: string; session: string };
+  /** The holder gave the lock back (released and/or destroyed its session, per kind). */
+  "lock.released": { task: string };
   "lock.error": { task: string; error: string };
   "unlock.error": { task: string; error: string };
   "renew.error": { task: string; error: string };

@@ -40,7 +40,7 @@ export interface TaskStore {
    * token"): the store remembers the highest token seen, so an older holder's commit will be
    * rejected from now on. Answers whether the task is still worth running.
    */
-  claim(taskId: string, token: number): Promise<ClaimResult>;
+  claim(taskId: string, token: number, workerId?: string): Promise<ClaimResult>;
   /** The effect. A fenced store rejects a missing token and one lower than the highest it has seen. */
   commit(taskId: string, request: CommitRequest): Promise<CommitResult>;
 }

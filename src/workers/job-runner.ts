@@ -22,7 +22,7 @@ export function jobRunner(env: WorkerEnv, strategy: LockStrategy): Worker {
   async function attempt(task: TaskSpec, handle: HeldLock): Promise<TaskOutcome> {
     // Re-check under the lock: the pending list may be stale by now.
     if (handle.token !== undefined) {
-      const claim = await store.claim(task.id, handle.token);
+      const claim = await store.claim(task.id, handle.token, env.workerId);
       if (!claim.proceed) return "skipped-done";
     } else if (await store.isCommitted(task.id)) {
       return "skipped-done";
@@ -58,6 +58,7 @@ export function jobRunner(env: WorkerEnv, strategy: LockStrategy): Worker {
     } finally {
       try {
         await handle.release();
+        env.log("lock.released", { task: task.id });
       } catch (error) {
         env.log("unlock.error", { task: task.id, error: describe(error) });
       }
