@@ -18,6 +18,8 @@ export class WorkerFailedError extends LocksimError {}
 
 /** The exit code and the one-line kind of an error thrown by a command. */
 export function classify(error: unknown): { code: number; kind: string } {
+  const fromThread = error as { answer?: { code: number; kind: string } };
+  if (error instanceof LocksimError && fromThread.answer) return { code: fromThread.answer.code, kind: fromThread.answer.kind };
   if (error instanceof InputError) return { code: exitCodes.badInput, kind: "bad input" };
   if (error instanceof DeterminismError || error instanceof NondeterminismError || error instanceof WorkerFailedError) return { code: exitCodes.workerFailed, kind: "the worker under test failed" };
   return { code: exitCodes.internal, kind: "internal error" };

@@ -5,7 +5,7 @@ import { checkCommand, mergeCommand, type CheckFlags } from "./check-command.js"
 import { classify, describeError, exitCodes } from "./exit-codes.js";
 import { parseCount, parseDurationMs, parseResource, parseSeed, parseShard, parseWorker, type RunFlags } from "./options.js";
 import { replayRealCommand, type RealFlags } from "./replay-real-command.js";
-import { runCommand } from "./run-command.js";
+import { defaultYieldTimeoutMs, runIsolated } from "./isolated-run.js";
 import { shutdown } from "./shutdown.js";
 import { packageVersion } from "../properties/package-root.js";
 import { formatShippedScenarios } from "../properties/scenario-lookup.js";
@@ -29,7 +29,8 @@ function runOptions(cmd: Command): Command {
     .option("--strict", "fail (exit 1) when any check is violated, whatever the scenario expects")
     .option("--expect-fixed", "pass when no safety check is violated: a counterexample as a fixed worker's regression test")
     .addOption(new Option("--check-determinism", "run twice and compare the traces (default for --worker-module)"))
-    .addOption(new Option("--no-check-determinism", "skip the determinism check for --worker-module"));
+    .addOption(new Option("--no-check-determinism", "skip the determinism check for --worker-module"))
+    .option("--yield-timeout-ms <ms>", `stop a worker that runs this long without yielding (default ${defaultYieldTimeoutMs})`, parseCount);
 }
 
 function program(setCode: (code: number) => void): Command {
@@ -37,7 +38,7 @@ function program(setCode: (code: number) => void): Command {
   p.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").version(packageVersion(), "-V, --version", "print locksim's version").exitOverride();
   runOptions(p.command("run").description("run a scenario in the simulator: timeline, verdicts, exit 0 when they meet the scenario's expectations").argument("<scenario>", "a scenario file (JSON), or the name of a shipped scenario (see 'locksim scenarios')")).action(async (file: string, flags: RunFlags) => {
     json = Boolean(flags.json);
-    setCode(await runCommand(file, flags, "run"));
+    setCode(await runIsolated({ file, flags, command: "run", signal: shutdown.signal }));
   });
   runOptions(p.command("replay").description("rerun a scenario or a saved counterexample exactly (same worker, resource, seed); --real replays it on a Consul agent too").argument("<file>", "scenario or counterexample file"))
     .option("--real", "also run it on a real Consul agent and compare the verdicts")
@@ -45,7 +46,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--allow-remote", "allow an agent that is not on loopback")
     .action(async (file: string, flags: RealFlags & { real?: boolean }) => {
       json = Boolean(flags.json);
-      setCode(flags.real ? await replayRealCommand(file, flags, (stop) => shutdown.register("the Consul agent locksim started", stop)) : await runCommand(file, flags, "replay"));
+      setCode(flags.real ? await replayRealCommand(file, flags, (stop) => shutdown.register("the Consul agent locksim started", stop)) : await runIsolated({ file, flags, command: "replay", signal: shutdown.signal }));
     });
   p.command("scenarios")
     .description("list the scenarios that ship with locksim, by name, with what each one shows")
@@ -106,7 +107,8 @@ work.then(
   (error: unknown) => {
     const { code, kind } = classify(error);
     const message = describeError(error, code === exitCodes.internal);
-    if (json) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message } }, null, 2)}\n`);
+    const printed = Boolean((error as { context?: { printed?: boolean } }).context?.printed);
+    if (json && !printed) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message } }, null, 2)}\n`);
     process.stderr.write(`locksim: ${kind}: ${message}\n`);
     process.exitCode = code;
   },

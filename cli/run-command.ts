@@ -55,13 +55,16 @@ export async function runCommand(file: string, flags: RunFlags, command: "run" |
   // A user's module is checked for determinism by default: a divergence is the worker's bug, not a verdict.
   const checkDeterminism = flags.checkDeterminism ?? flags.workerModule !== undefined;
   const { scenario, runs } = await runScenarioFile(file, worker, { mode: judgeMode(flags), seed: flags.seed, resource: flags.resource, checkDeterminism });
+  const failures = runs.flatMap((r) => r.run.workerFailures.map((f) => `${r.worker} on ${f.hostId} at t=${f.atMs}ms: ${f.message}`));
+  const livelocks = runs.filter((r) => r.run.stoppedBy === "sameTimeStepsMax").map((r) => `${r.worker}: ${r.run.boundMessage ?? "livelock"}`);
+  const failure = failures.length ? `the worker threw:\n  ${failures.join("\n  ")}` : livelocks.length ? `the worker never let virtual time move (a livelock):\n  ${livelocks.join("\n  ")}` : undefined;
   if (flags.json) {
-    const out = runs.map(jsonRun);
+    const out = runs.map((r) => ({ ...jsonRun(r), ...(failure ? { error: { kind: "the worker under test failed", exitCode: exitCodes.workerFailed, message: failure } } : {}) }));
     process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
   } else {
     for (const r of runs) printRun(file, scenario, r, flags, command);
   }
-  const failures = runs.flatMap((r) => r.run.workerFailures.map((f) => `${r.worker} on ${f.hostId} at t=${f.atMs}ms: ${f.message}`));
-  if (failures.length) throw new WorkerFailedError(`the worker threw:\n  ${failures.join("\n  ")}`, { failures: failures.length });
+  // The story was printed; the failure is the worker's, not a verdict (exit 3).
+  if (failure) throw new WorkerFailedError(failure, { printed: true });
   return runs.every((r) => r.judgement.ok && r.hashMatches) ? exitCodes.met : exitCodes.failed;
 }

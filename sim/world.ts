@@ -4,6 +4,7 @@ import { Trace } from "./trace.js";
 import type { TraceArgs, TraceEvent, TraceKind } from "../src/trace-events.js";
 import { Host, type HostFactory, type HostPorts } from "./host.js";
 import { Network } from "./network.js";
+import { beaconStep } from "./progress-beacon.js";
 import { acquireGuard, realTimers, runInWorld, type GuardOwner } from "./determinism-guard.js";
 import { WorldAssertionError, type DeterminismError } from "./sim-errors.js";
 import type { ScheduleOptions, Scheduler } from "./scheduler.js";
@@ -293,6 +294,7 @@ export class World implements GuardOwner, Scheduler {
     }
     this.stepCount++;
     this.currentHostId = hostId;
+    beaconStep(this.stepCount, this.now, hostId);
     if (this.traceSteps) this.trace.record(this.now, hostId ?? "-", "step", { e: event.label });
     try {
       runInWorld(this, event.run);

@@ -5,7 +5,7 @@
 // It is never skipped in CI. Outside CI, LOCKSIM_SKIP_PACK=1 skips it (it builds and runs
 // `npm install`, about a minute), with a loud warning.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,8 +40,6 @@ function expectExit(r: Ran, code: number, what: string): void {
 // deliberately bad worker (lock with a session, renew nothing, never check).
 const myWorker = `import { jobRunner } from "locksim";
 
-const sessions = new WeakMap();
-
 export default (env) =>
   jobRunner(env, {
     async tryLock(_task, key, signal) {
@@ -50,14 +48,14 @@ export default (env) =>
         await env.consul.sessionDestroy(session);
         return null;
       }
-      const handle = { signal, stillHeld: () => true };
-      sessions.set(handle, { key, session });
-      return handle;
-    },
-    async unlock(handle) {
-      const h = sessions.get(handle);
-      await env.consul.kvPut(h.key, null, { release: h.session });
-      await env.consul.sessionDestroy(h.session);
+      return {
+        signal,
+        stillHeld: () => true,
+        async release() {
+          await env.consul.kvPut(key, null, { release: session });
+          await env.consul.sessionDestroy(session);
+        },
+      };
     },
   });
 `;
@@ -72,6 +70,26 @@ console.log(JSON.stringify({
   real: pick(real, ["provideConsul", "ConsulProviderError", "startConsulCluster", "runRealFleet", "runScenarioReal", "replaySideBySide", "agentFor", "formatSideBySide"]),
 }));
 `;
+
+/**
+ * The user's own files: the example workers (TypeScript, imported from "locksim" as a user would)
+ * in workers/, and the vitest suite of examples/vitest beside them.
+ */
+async function copyUserFiles(app: string): Promise<void> {
+  await mkdir(join(app, "workers"));
+  for (const f of await readdir(join(repoRoot, "examples/workers"))) {
+    const text = await readFile(join(repoRoot, "examples/workers", f), "utf8");
+    await writeFile(join(app, "workers", f), text.replaceAll("../../src/index.js", "locksim"));
+  }
+  for (const f of (await readdir(join(repoRoot, "examples/vitest"))).filter((n) => n.endsWith(".test.ts"))) {
+    await writeFile(join(app, f), await readFile(join(repoRoot, "examples/vitest", f), "utf8"));
+  }
+}
+
+interface CheckSummary {
+  runs: number;
+  counterexample?: { foundAtRun: number; faults: number; failedChecks: string[]; detail: string; file: string; replay: string };
+}
 
 describe.skipIf(skip)("the packed package, installed into a fresh project", () => {
   let work = "";
@@ -94,7 +112,9 @@ describe.skipIf(skip)("the packed package, installed into a fresh project", () =
     await writeFile(join(app, "package.json"), JSON.stringify({ name: "locksim-user-app", version: "1.0.0", private: true, type: "module" }, null, 2));
     await writeFile(join(app, "my-worker.js"), myWorker);
     await writeFile(join(app, "import-all.js"), importAll);
-    const install = await run("npm", ["install", join(packDir, info.filename), "--no-audit", "--no-fund", "--prefer-offline"], app, 480_000);
+    await copyUserFiles(app);
+    const vitest = (JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.vitest!;
+    const install = await run("npm", ["install", join(packDir, info.filename), `vitest@${vitest}`, "--no-audit", "--no-fund", "--prefer-offline"], app, 480_000);
     expectExit(install, 0, "npm install <tarball>");
   }, 600_000);
 
@@ -170,5 +190,42 @@ describe.skipIf(skip)("the packed package, installed into a fresh project", () =
     });
     expect(out.sim).toEqual({ runScenario: "function", loadScenario: "function" });
     expect(Object.values(out.real).every((t) => t === "function")).toBe(true);
+  });
+
+  // Issue 10, "What it must show" 2-3 and 5: a user's TypeScript workers, swept and replayed.
+  it("check finds a counterexample for a worker whose token repeats, and one for a worker whose token can go down", { timeout: 300_000 }, async () => {
+    for (const w of ["constant-token-worker", "lock-index-worker"]) {
+      const r = await run("npx", ["locksim", "check", "--worker-module", `./workers/${w}.ts`, "--runs", "2000", "--seed", "1", "--json", "--out", "counterexamples"], app, 280_000);
+      expectExit(r, 1, `locksim check ${w}`);
+      const s = JSON.parse(r.stdout) as CheckSummary;
+      console.log(`${w}: counterexample at run ${s.counterexample?.foundAtRun}, shrunk to ${s.counterexample?.faults} fault(s): ${s.counterexample?.detail}`);
+      expect(s.counterexample?.failedChecks).toContain("fencing");
+      expect(s.counterexample?.detail).toMatch(/presented token \d+, which (repeats|is lower than) token/);
+      // The saved file reruns with no other flags: the same worker, its verdicts met, the same trace.
+      const replay = await run("npx", ["locksim", "replay", s.counterexample!.file], app);
+      expectExit(replay, 0, `locksim replay ${s.counterexample!.file}`);
+      expect(replay.stdout).toMatch(/replay: byte-identical to the recorded trace/);
+      // With the fixed worker, the file is that worker's regression test.
+      const fixed = await run("npx", ["locksim", "replay", s.counterexample!.file, "--worker-module", "./workers/modify-index-worker.ts", "--expect-fixed"], app);
+      expectExit(fixed, 0, "locksim replay --expect-fixed with the fixed worker");
+      const stillBroken = await run("npx", ["locksim", "replay", s.counterexample!.file, "--expect-fixed"], app);
+      expectExit(stillBroken, 1, "locksim replay --expect-fixed with the broken worker");
+    }
+  });
+
+  it("check holds for a worker whose token is the ModifyIndex read with ?consistent, over 10,000 runs", { timeout: 600_000 }, async () => {
+    const r = await run("npx", ["locksim", "check", "--worker-module", "./workers/modify-index-worker.ts", "--runs", "10000", "--seed", "1", "--json"], app, 590_000);
+    expectExit(r, 0, "locksim check modify-index-worker --runs 10000");
+    const s = JSON.parse(r.stdout) as CheckSummary & { runsPerSec: number };
+    expect(s.runs).toBe(10_000);
+    expect(s.counterexample).toBeUndefined();
+    console.log(`modify-index-worker: 10,000 runs held, ${s.runsPerSec} runs/s`);
+  });
+
+  it("the vitest example: the good worker passes, the broken one fails with its story and replay command", { timeout: 600_000 }, async () => {
+    const good = await run("npx", ["vitest", "run", "my-worker.test.ts"], app, 590_000);
+    expectExit(good, 0, "vitest run my-worker.test.ts");
+    const broken = await run("npx", ["vitest", "run", "broken-worker.test.ts"], app, 590_000);
+    expectExit(broken, 0, "vitest run broken-worker.test.ts (it asserts the failure)");
   });
 });

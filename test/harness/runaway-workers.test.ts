@@ -1,0 +1,52 @@
+import { execFile } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; wallMs: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    execFile("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, wallMs: performance.now() - t0 });
+    });
+  });
+}
+
+const scenario = "scenarios/crash-mid-task.json";
+
+describe("runaway workers are stopped, and the message names the bound", () => {
+  for (const [file, bound] of [
+    ["spin-worker.ts", /did not yield for 3000ms \(--yield-timeout-ms\): host w\d at virtual time \d+ms/],
+    ["microtask-worker.ts", /did not yield for 3000ms \(--yield-timeout-ms\): host w\d at virtual time 0ms/],
+    ["livelock-worker.ts", /never let virtual time move[\s\S]*bound sameTimeStepsMax/],
+  ] as const) {
+    it(file, { timeout: 60_000 }, async () => {
+      const r = await locksim("run", scenario, "--worker-module", `test/fixtures/workers/${file}`, "--yield-timeout-ms", "3000", "--no-check-determinism");
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(bound);
+      expect(r.wallMs).toBeLessThan(30_000);
+    });
+  }
+  it("the livelock's bound is in the timeline and in the JSON", { timeout: 60_000 }, async () => {
+    const r = await locksim("run", scenario, "--worker-module", "test/fixtures/workers/livelock-worker.ts", "--json", "--no-check-determinism");
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout) as { bound: string; error: { exitCode: number } };
+    expect(out.bound).toMatch(/stopped by bound sameTimeStepsMax/);
+    expect(out.error.exitCode).toBe(3);
+    const text = await locksim("run", scenario, "--worker-module", "test/fixtures/workers/livelock-worker.ts", "--no-check-determinism");
+    expect(text.stdout).toMatch(/RUN STOPPED by bound sameTimeStepsMax/);
+  });
+});
+
+describe("nondeterministic workers are caught, naming the call, with exit 3", () => {
+  for (const [name, call] of [
+    ["capturedDateNow", "Date.now"],
+    ["capturedSetTimeout", "setTimeout"],
+    ["cryptoRandomUUID", "crypto.randomUUID"],
+    ["cryptoRandomInt", "crypto.randomInt"],
+  ] as const) {
+    it(name, { timeout: 60_000 }, async () => {
+      const r = await locksim("run", scenario, "--worker-module", `test/fixtures/workers/nondeterministic-workers.ts#${name}`);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`${call} was called inside the simulated world`);
+    });
+  }
+});
