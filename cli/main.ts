@@ -12,6 +12,7 @@ import { workerKindNames, type Scenario } from "../sim/scenario/scenario-schema.
 import { formatTimeline, formatVerdicts } from "../sim/report/timeline.js";
 import { runSweep } from "../properties/sweep.js";
 import { agentFor, formatSideBySide, replaySideBySide } from "../replay/replay-real.js";
+import { realWindowsJson, runWindowsJson, writeCounterexampleHtml, writeRunsHtml, writeSideBySideHtml } from "./html-output.js";
 
 // `locksim run … | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -57,7 +58,7 @@ async function loadWorkerModule(path: string): Promise<{ name: string; factory: 
   return { name: basename(path).replace(/\.[cm]?[jt]s$/, ""), factory: factory as WorkerFactory };
 }
 
-async function runFile(file: string, options: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean; replay?: boolean }): Promise<number> {
+async function runFile(file: string, options: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean; replay?: boolean; html?: string }): Promise<number> {
   const scenario = await loadScenario(file);
   const runs: ScenarioRun[] = [];
   let hashMismatch = false;
@@ -79,14 +80,15 @@ async function runFile(file: string, options: { worker?: WorkerKind; workerModul
     }
   }
   if (options.json) {
-    const out = runs.map((r) => ({ worker: r.worker, seed: r.seed, verdicts: r.verdicts, traceHash: r.traceHash }));
+    const out = runs.map((r) => ({ worker: r.worker, seed: r.seed, verdicts: r.verdicts, traceHash: r.traceHash, unsafeWindows: runWindowsJson(r) }));
     process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
   }
+  if (options.html) await writeRunsHtml(options.html, scenario, runs);
   if (hashMismatch) return 1;
   return anyViolated(runs) ? 1 : 0;
 }
 
-async function replayReal(file: string, opts: { worker?: WorkerKind; json?: boolean; consulAddr?: string; allowRemote?: boolean }): Promise<number> {
+async function replayReal(file: string, opts: { worker?: WorkerKind; json?: boolean; consulAddr?: string; allowRemote?: boolean; html?: string }): Promise<number> {
   const scenario = await loadScenario(file);
   const agent = await agentFor(opts);
   const stopAgent = (): void => {
@@ -98,11 +100,12 @@ async function replayReal(file: string, opts: { worker?: WorkerKind; json?: bool
     if (!opts.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}); this takes real time…\n`);
     const results = await replaySideBySide(scenario, kindsOf(scenario, opts.worker), agent.addr, { useClusterForFailover: !opts.consulAddr });
     if (opts.json) {
-      const out = results.map((r) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover }, same: r.differing.length === 0 }));
+      const out = results.map((r) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs), unsafeWindows: runWindowsJson(r.sim) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover, unsafeWindows: realWindowsJson(scenario, r) }, same: r.differing.length === 0 }));
       process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
     } else {
       for (const r of results) process.stdout.write(`\n== ${scenario.name} · worker ${r.worker}\n${formatSideBySide(r)}\n`);
     }
+    if (opts.html) await writeSideBySideHtml(opts.html, scenario, results);
     const differ = results.some((r) => r.differing.length > 0);
     const violated = results.some((r) => Object.values(r.real.verdicts).includes("violated"));
     return differ || violated ? 1 : 0;
@@ -123,8 +126,9 @@ async function main(argv: string[]): Promise<number> {
     .option("--worker <kind>", `one worker kind (${workerKindNames.join(", ")}); default: every kind the scenario names`, parseWorker)
     .option("--worker-module <path>", "your own worker: an ES module exporting a WorkerFactory (default export or `worker`)")
     .option("--seed <n>", "override the scenario's seed", parseSeed)
-    .option("--json", "print { verdicts, traceHash } as JSON")
-    .action(async (file: string, opts: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean }) => {
+    .option("--json", "print { verdicts, traceHash, unsafeWindows } as JSON")
+    .option("--html <file>", "also write a self-contained HTML timeline of the run(s)")
+    .action(async (file: string, opts: { worker?: WorkerKind; workerModule?: string; seed?: number | string; json?: boolean; html?: string }) => {
       code = await runFile(file, opts);
     });
   program
@@ -136,7 +140,8 @@ async function main(argv: string[]): Promise<number> {
     .option("--real", "also run it on a real Consul agent and compare the verdicts")
     .option("--consul-addr <url>", "the agent to use (default: CONSUL_HTTP_ADDR, else start one)")
     .option("--allow-remote", "allow an agent that is not on loopback")
-    .action(async (file: string, opts: { worker?: WorkerKind; json?: boolean; real?: boolean; consulAddr?: string; allowRemote?: boolean }) => {
+    .option("--html <file>", "also write a self-contained HTML timeline (with --real: the simulator's run above the real one)")
+    .action(async (file: string, opts: { worker?: WorkerKind; json?: boolean; real?: boolean; consulAddr?: string; allowRemote?: boolean; html?: string }) => {
       if (!opts.real) {
         code = await runFile(file, { ...opts, replay: true });
         return;
@@ -152,10 +157,12 @@ async function main(argv: string[]): Promise<number> {
     .option("--faults <list>", "comma-separated fault types to allow (default: all)")
     .option("--out <dir>", "where counterexamples are written", "scenarios/regressions")
     .option("--json", "print the summary as JSON")
-    .action(async (opts: { worker: WorkerKind; runs: number; seed?: number | string; faults?: string; out: string; json?: boolean }) => {
+    .option("--html <file>", "also write a self-contained HTML timeline of the counterexample")
+    .action(async (opts: { worker: WorkerKind; runs: number; seed?: number | string; faults?: string; out: string; json?: boolean; html?: string }) => {
       const seed = typeof opts.seed === "number" ? opts.seed : opts.seed !== undefined ? hashSeed(opts.seed) : Math.floor(Math.random() * 2 ** 31);
       const summary = await runSweep({ worker: opts.worker, runs: opts.runs, seed, faultTypes: opts.faults?.split(",").map((s) => s.trim()), outDir: opts.out, progress: !opts.json && process.stderr.isTTY, log: opts.json ? () => undefined : (line) => process.stdout.write(`${line}\n`) });
       if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      if (opts.html) await writeCounterexampleHtml(opts.html, summary);
       code = summary.counterexample ? 1 : 0;
     });
   try {

@@ -20,11 +20,11 @@ export async function runInPool(options: {
   batchSize?: number;
   failed: (verdicts: Record<CheckName, Verdict>) => boolean;
   onProgress?: (done: number) => void;
-}): Promise<{ verdicts: Record<CheckName, Verdict>[]; firstFailure: number | undefined }> {
+}): Promise<{ verdicts: Record<CheckName, Verdict>[]; overlapsMs: (number | null)[]; firstFailure: number | undefined }> {
   const batchSize = options.batchSize ?? 20;
   const batches: Scenario[][] = [];
   for (let i = 0; i < options.scenarios.length; i += batchSize) batches.push(options.scenarios.slice(i, i + batchSize));
-  const results: (Record<CheckName, Verdict>[] | undefined)[] = new Array(batches.length);
+  const results: (SweepBatchResult | undefined)[] = new Array(batches.length);
   const threads = Array.from({ length: Math.max(1, options.threads) }, () => new Worker(new URL("./sweep-worker.js", import.meta.url)));
   let next = 0;
   let firstFailure: number | undefined;
@@ -45,7 +45,7 @@ export async function runInPool(options: {
               thread.postMessage({ batch, worker: options.worker, scenarios: batches[batch]! } satisfies SweepBatch);
             };
             thread.on("message", (m: SweepBatchResult) => {
-              results[m.batch] = m.verdicts;
+              results[m.batch] = m;
               done += m.verdicts.length;
               options.onProgress?.(done);
               m.verdicts.forEach((v, j) => {
@@ -64,6 +64,11 @@ export async function runInPool(options: {
   }
   const end = firstFailure === undefined ? options.scenarios.length : firstFailure + 1;
   const verdicts: Record<CheckName, Verdict>[] = [];
-  for (let i = 0; i < end; i++) verdicts.push(results[Math.floor(i / batchSize)]![i % batchSize]!);
-  return { verdicts, firstFailure };
+  const overlapsMs: (number | null)[] = [];
+  for (let i = 0; i < end; i++) {
+    const batch = results[Math.floor(i / batchSize)]!;
+    verdicts.push(batch.verdicts[i % batchSize]!);
+    overlapsMs.push(batch.overlapsMs[i % batchSize] ?? null);
+  }
+  return { verdicts, overlapsMs, firstFailure };
 }

@@ -9,6 +9,7 @@ import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
 import { InputError } from "../src/errors.js";
 import { poolAvailable, runInPool } from "./sweep-pool.js";
 import { availableParallelism } from "node:os";
+import { largestOverlapOf, unsafeWindowStats, type UnsafeWindowStats } from "../sim/report/unsafe-window.js";
 
 /** The checks a sweep requires to hold: the safety of effects. The others are counted, not required. */
 export const safetyChecks: CheckName[] = ["atMostOnce", "fencing", "modelInvariants"];
@@ -39,6 +40,8 @@ export interface SweepSummary {
   runsPerSec: number;
   /** How many generated runs violated each check (before shrinking). */
   violations: Record<CheckName, number>;
+  /** Exclusive-execution overlaps over the runs that had one: count, median, max and the run of the max. */
+  unsafeWindows: UnsafeWindowStats;
   counterexample?: {
     /** 1-based index of the generated run that first failed. */
     foundAtRun: number;
@@ -78,12 +81,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   let shrinking = false;
   let foundAtRun = 0;
   let foundAfterMs = 0;
+  const overlaps: { overlapMs: number; run: number; scenario: Scenario }[] = [];
   const property = fc.asyncProperty(scenarioArb({ worker: options.worker, faultTypes }), async (scenario: Scenario) => {
     calls++;
     if (!shrinking) generated++;
     // Step records are left out while sweeping: the checkers do not read them, and it is faster.
     const run = await runScenario(scenario, { worker: options.worker, traceSteps: false });
     if (!shrinking) for (const c of checkNames) if (run.verdicts[c] === "violated") violations[c]++;
+    const overlapMs = shrinking ? undefined : largestOverlapOf(run);
+    if (overlapMs !== undefined) overlaps.push({ overlapMs, run: generated, scenario });
     const ok = safetyChecks.every((c) => run.verdicts[c] !== "violated");
     if (!ok && !shrinking) {
       shrinking = true;
@@ -105,6 +111,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     calls = pooled.verdicts.length;
     generated = pooled.verdicts.length;
     for (const v of pooled.verdicts) for (const c of checkNames) if (v[c] === "violated") violations[c]++;
+    pooled.overlapsMs.forEach((overlapMs, i) => overlapMs !== null && overlaps.push({ overlapMs, run: i + 1, scenario: scenarios[i]! }));
     if (pooled.firstFailure === undefined) {
       details = { failed: false, counterexample: null, counterexamplePath: null, numShrinks: 0 } as unknown as fc.RunDetails<[Scenario]>;
     } else {
@@ -125,9 +132,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     wallMs: Math.round(wallMs),
     runsPerSec: Math.round((calls / wallMs) * 1000),
     violations,
+    unsafeWindows: unsafeWindowStats(overlaps),
   };
   if (!details.failed || !details.counterexample) {
     log(`${options.worker}: ${generated} runs, every safety check held (${safetyChecks.join(", ")}); ${summary.runsPerSec} runs/s; seed ${options.seed}`);
+    log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
     log(`  also seen: ${checkNames.filter((c) => violations[c] > 0).map((c) => `${c} violated in ${violations[c]} run(s)`).join(", ") || "no other violation"}`);
     return summary;
   }
@@ -151,9 +160,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   summary.counterexample = { foundAtRun, foundAfterMs: Math.round(foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: details.counterexamplePath ?? "", failedChecks, file, replay, scenario };
   log(`${options.worker}: COUNTEREXAMPLE after ${foundAtRun} run(s) (${Math.round(foundAfterMs)}ms), shrunk ${details.numShrinks} time(s) to ${shrunk.faults.length} fault(s)`);
   log(`  violated: ${failedChecks.map((c) => `${c}: ${rerun.results[c].detail}`).join("; ")}`);
+  log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
   log(`  faults: ${shrunk.faults.map((f) => JSON.stringify(f)).join(", ") || "none"}`);
   log(`  seed ${options.seed}, fast-check path ${details.counterexamplePath}`);
   if (file) log(`  saved: ${file}`);
   log(`  replay: ${replay}`);
   return summary;
+}
+
+/** The overlap distribution as one line of the sweep log. */
+function formatOverlapStats(s: UnsafeWindowStats): string {
+  if (s.count === 0) return "no run had two workers on one task at once";
+  return `${s.count} run(s) had two workers on one task at once; overlap median ${s.medianMs}ms, max ${s.maxMs}ms (run ${s.maxRun}: ${JSON.stringify(s.maxScenario?.faults)})`;
 }
