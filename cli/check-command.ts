@@ -1,7 +1,8 @@
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import { runSweep } from "../properties/sweep.js";
-import { workerRefFrom, type WorkerRef } from "../properties/worker-ref.js";
+import { loadWorker, workerRefFrom, type WorkerRef } from "../properties/worker-ref.js";
+import { writeCounterexampleHtml } from "./html-output.js";
 import { defaultRequiredMarks } from "../sim/coverage/coverage-marks.js";
 import { InputError } from "../src/errors.js";
 import { exitCodes } from "./exit-codes.js";
@@ -22,6 +23,7 @@ export interface CheckFlags {
   shard?: { index: number; count: number };
   timeBudget?: number;
   requireMarks?: string;
+  html?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
     progress: !flags.json && process.stderr.isTTY,
     log: flags.json ? () => undefined : (line) => process.stdout.write(`${line}\n`),
   });
+  if (flags.html) await writeCounterexampleHtml(flags.html, summary, await loadWorker(ref));
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
   return summary.counterexample || summary.unreachedMarks.length ? exitCodes.failed : exitCodes.met;

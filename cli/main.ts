@@ -30,6 +30,7 @@ function runOptions(cmd: Command): Command {
     .option("--expect-fixed", "pass when no safety check is violated: a counterexample as a fixed worker's regression test")
     .addOption(new Option("--check-determinism", "run twice and compare the traces (default for --worker-module)"))
     .addOption(new Option("--no-check-determinism", "skip the determinism check for --worker-module"))
+    .option("--html <file>", "also write a self-contained HTML timeline (with --real: the simulator's run above the real one)")
     .option("--yield-timeout-ms <ms>", `stop a worker that runs this long without yielding (default ${defaultYieldTimeoutMs})`, parseCount);
 }
 
@@ -68,6 +69,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--time-budget <duration>", "stop after this much wall time (e.g. 10m) instead of after --runs", parseDurationMs)
     .option("--out <dir>", "where counterexamples are written", "scenarios/regressions")
     .option("--json", "print the summary as JSON")
+    .option("--html <file>", "also write a self-contained HTML timeline of the counterexample")
     .action(async (flags: CheckFlags) => {
       json = Boolean(flags.json);
       if (flags.timeBudget !== undefined && !process.argv.includes("--runs")) flags.runs = Number.MAX_SAFE_INTEGER;

@@ -43,6 +43,8 @@ export interface RunFlags {
   strict?: boolean;
   expectFixed?: boolean;
   checkDeterminism?: boolean;
+  /** Write a self-contained HTML timeline here. */
+  html?: string;
 }
 
 /** The judging mode the flags ask for. */

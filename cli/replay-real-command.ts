@@ -6,6 +6,7 @@ import { judge } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { exitCodes } from "./exit-codes.js";
+import { realWindowsJson, runWindowsJson, writeSideBySideHtml } from "./html-output.js";
 import { resolveScenarioArg } from "../properties/scenario-lookup.js";
 import { judgeMode, type RunFlags } from "./options.js";
 
@@ -40,7 +41,7 @@ export async function replayRealCommand(file: string, flags: RealFlags, onAgent:
     const results = await replaySideBySide(scenario, workers, agent.addr, { useClusterForFailover: !flags.consulAddr, resource: flags.resource });
     const judged = results.map((r) => ({ r, j: judge({ scenario, workerName: r.worker, verdicts: { ...r.real.verdicts, modelInvariants: r.sim.verdicts.modelInvariants }, mode: judgeMode(flags) }) }));
     if (flags.json) {
-      const out = judged.map(({ r, j }) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover }, same: r.differing.length === 0, ok: j.ok && r.differing.length === 0, mismatches: j.mismatches }));
+      const out = judged.map(({ r, j }) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs), unsafeWindows: runWindowsJson(r.sim) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover, unsafeWindows: realWindowsJson(scenario, r) }, same: r.differing.length === 0, ok: j.ok && r.differing.length === 0, mismatches: j.mismatches }));
       process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
     } else {
       for (const { r, j } of judged) {
@@ -48,6 +49,7 @@ export async function replayRealCommand(file: string, flags: RealFlags, onAgent:
         process.stdout.write(j.ok ? `expectations met (${j.basis})\n` : `NOT MET (${j.basis}):\n${j.mismatches.map((m) => `  MISMATCH ${m}`).join("\n")}\n`);
       }
     }
+    if (flags.html) await writeSideBySideHtml(flags.html, scenario, results);
     return judged.every(({ r, j }) => j.ok && r.differing.length === 0) ? exitCodes.met : exitCodes.failed;
   } finally {
     await agent.stop();

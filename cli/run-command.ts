@@ -4,6 +4,7 @@ import { formatTimeline, formatVerdicts } from "../sim/report/timeline.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { exitCodes, WorkerFailedError } from "./exit-codes.js";
 import { marksOf } from "../sim/coverage/coverage-marks.js";
+import { runWindowsJson, writeRunsHtml } from "./html-output.js";
 import { judgeMode, type RunFlags } from "./options.js";
 
 /** The command line that reruns exactly this run: scenario, worker, seed, resource. */
@@ -39,6 +40,7 @@ function jsonRun(r: ScenarioFileRun): Record<string, unknown> {
     mismatches: r.judgement.mismatches,
     expectationBasis: r.judgement.basis,
     marks: [...marksOf(r.run.fleet.world.trace.records)].sort(),
+    unsafeWindows: runWindowsJson(r.run),
     stoppedBy: r.run.stoppedBy,
     ...(r.run.boundMessage ? { bound: r.run.boundMessage } : {}),
     ...(r.run.workerFailures.length ? { workerFailures: r.run.workerFailures } : {}),
@@ -64,6 +66,7 @@ export async function runCommand(file: string, flags: RunFlags, command: "run" |
   } else {
     for (const r of runs) printRun(file, scenario, r, flags, command);
   }
+  if (flags.html) await writeRunsHtml(flags.html, scenario, runs.map((r) => r.run));
   // The story was printed; the failure is the worker's, not a verdict (exit 3).
   if (failure) throw new WorkerFailedError(failure, { printed: true });
   return runs.every((r) => r.judgement.ok && r.hashMatches) ? exitCodes.met : exitCodes.failed;

@@ -43,6 +43,7 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
     runsPerSec: Math.round((ordered.reduce((n, p) => n + p.runs, 0) / wallMs) * 1000),
     violations,
     coverage: marks,
+    unsafeWindows: mergeOverlapStats(kept),
     unreachedMarks: [...new Map(ordered.flatMap((p) => p.unreachedMarks).map((u) => [u.mark, u])).values()].filter((u) => !marks[u.mark]),
     ...(kept.every((p) => p.verdicts) ? { verdicts: kept.flatMap((p) => p.verdicts!) } : { verdicts: undefined }),
     command: first.command.replace(/ --shard \d+\/\d+/, ""),
@@ -63,4 +64,12 @@ export async function mergeSummaryFiles(files: string[]): Promise<SweepSummary> 
     }
   }
   return mergeSummaries(parts, files);
+}
+
+/** Count and max combine exactly; the median of the whole cannot be rebuilt from shards' medians, so it is left out. */
+function mergeOverlapStats(parts: SweepSummary[]): SweepSummary["unsafeWindows"] {
+  const withAny = parts.filter((p) => p.unsafeWindows.count > 0);
+  if (withAny.length === 0) return { count: 0 };
+  const max = withAny.reduce((a, b) => ((b.unsafeWindows.maxMs ?? 0) > (a.unsafeWindows.maxMs ?? 0) ? b : a));
+  return { count: withAny.reduce((n, p) => n + p.unsafeWindows.count, 0), maxMs: max.unsafeWindows.maxMs, maxRun: max.unsafeWindows.maxRun, maxScenario: max.unsafeWindows.maxScenario };
 }

@@ -5,6 +5,7 @@ import { checkNames, type CheckName, type FaultType, type Verdict } from "../sim
 import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { scenarioArb } from "./scenario-arbitrary.js";
 import { marksOf } from "../sim/coverage/coverage-marks.js";
+import { largestOverlapOf } from "../sim/report/unsafe-window.js";
 import type { LoadedWorker } from "./worker-ref.js";
 
 /** What defines a sweep's generated sequence: the same inputs give the same scenarios, run for run. */
@@ -31,6 +32,8 @@ export interface BatchResult extends BatchSpec {
   violations: Record<CheckName, number>;
   /** Global index of the first run that broke a safety check, if any. */
   firstFailure?: number;
+  /** The largest exclusive-execution overlap of each run that had one (1-based global run). */
+  overlaps: { run: number; overlapMs: number }[];
   /** How many runs reached each coverage mark. */
   marks: Record<string, number>;
   /** Per-run verdicts, one letter per check (h, v, n), when asked for (shard tests). */
@@ -61,13 +64,15 @@ export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; wo
   const { sequence, spec } = o;
   const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
   const scenarios = fc.sample(arb, { seed: sequence.seed, path: String(spec.start), numRuns: spec.count });
-  const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), marks: {}, ...(o.collectVerdicts ? { verdicts: [] } : {}) };
+  const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), marks: {}, overlaps: [], ...(o.collectVerdicts ? { verdicts: [] } : {}) };
   for (let j = 0; j < scenarios.length; j++) {
     // Step records are left out while sweeping: the checkers do not read them, and it is faster.
     const run = await runScenario(scenarios[j]!, { worker: o.worker.factory, workerName: o.worker.name, resource: sequence.resource, traceSteps: false });
     result.ran++;
     for (const c of checkNames) if (run.verdicts[c] === "violated") result.violations[c]++;
     result.verdicts?.push(encodeVerdicts(run.verdicts));
+    const overlapMs = largestOverlapOf(run);
+    if (overlapMs !== undefined) result.overlaps.push({ run: spec.start + j + 1, overlapMs });
     for (const m of marksOf(run.fleet.world.trace.records)) result.marks[m] = (result.marks[m] ?? 0) + 1;
     if (!sequence.keepGoing && breaksSafety(run.verdicts)) {
       result.firstFailure = spec.start + j;

@@ -8,6 +8,8 @@ export interface ExecutedSweep {
   violations: Record<CheckName, number>;
   /** Runs that reached each coverage mark. */
   marks: Record<string, number>;
+  /** Each overlapping run's largest overlap (only runs that violated exclusive execution). */
+  overlaps: { run: number; overlapMs: number }[];
   firstFailure: number | undefined;
   verdicts: string[] | undefined;
   /** True when a time budget or a signal stopped the sweep before `to`. */
@@ -35,7 +37,7 @@ export interface ExecuteOptions {
  * the batches in flight and those waiting to be folded are held.
  */
 export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
-  const out: ExecutedSweep = { ran: 0, violations: zeroViolations(), marks: {}, firstFailure: undefined, verdicts: o.collectVerdicts ? [] : undefined, interrupted: false };
+  const out: ExecutedSweep = { ran: 0, violations: zeroViolations(), marks: {}, overlaps: [], firstFailure: undefined, verdicts: o.collectVerdicts ? [] : undefined, interrupted: false };
   const waiting = new Map<number, BatchResult>();
   let nextStart = o.from;
   let foldStart = o.from;
@@ -49,6 +51,7 @@ export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
         out.ran += r.ran;
         for (const c of Object.keys(r.violations) as CheckName[]) out.violations[c] += r.violations[c];
         out.verdicts?.push(...(r.verdicts ?? []));
+        out.overlaps.push(...r.overlaps);
         for (const [m, n] of Object.entries(r.marks)) out.marks[m] = (out.marks[m] ?? 0) + n;
         foldStart += r.count;
         if (r.firstFailure !== undefined) {

@@ -15,6 +15,7 @@ import { poolAvailable, SweepPool } from "./sweep-pool.js";
 import { breaksSafety, runBatch, type SweepSequence } from "./sweep-batch.js";
 import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
 import { markCatalog, type MarkInfo } from "../sim/coverage/coverage-marks.js";
+import { unsafeWindowStats, type UnsafeWindowStats } from "../sim/report/unsafe-window.js";
 import { loadWorker, type LoadedWorker, type WorkerRef } from "./worker-ref.js";
 
 /** The checks a sweep requires not to be violated: the safety of effects. The others are counted, not required. */
@@ -72,6 +73,8 @@ export interface SweepSummary {
   violations: Record<CheckName, number>;
   /** How many runs reached each coverage mark (every built-in mark listed, 0 when never reached). */
   coverage: Record<string, number>;
+  /** Exclusive-execution overlaps over the runs that had one: count, median, max and the run and scenario of the max. */
+  unsafeWindows: UnsafeWindowStats;
   /** Required marks that no run reached, each with the fault that enables it. Non-empty fails the sweep. */
   unreachedMarks: { mark: string; enabledBy: string }[];
   /** Every run's verdicts (h/v/n per check), when collectVerdicts was set. */
@@ -166,6 +169,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     runsPerSec: Math.round((swept.ran / wallMs) * 1000),
     violations: swept.violations,
     coverage: coverageTable(swept.marks),
+    unsafeWindows: overlapStats(swept.overlaps, sequence),
     unreachedMarks: unreached(options.requireMarks, swept.marks),
     ...(swept.verdicts ? { verdicts: swept.verdicts } : {}),
     command,
@@ -174,6 +178,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   if (swept.firstFailure === undefined) {
     bar?.stop();
     log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, no safety check violated (${safetyChecks.join(", ")}); ${summary.runsPerSec} runs/s; seed ${options.seed}`);
+    log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
     log(`  also seen: ${checkNames.filter((c) => swept.violations[c] > 0).map((c) => `${c} violated in ${swept.violations[c]} run(s)`).join(", ") || "no other violation"}`);
     return summary;
   }
@@ -200,6 +205,21 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const replay = file ? `locksim replay ${file}` : checkCommand(provenance);
   const detail = rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
   return { foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };
+}
+
+/** The overlap distribution; the scenario of the largest is regenerated from its place in the sequence. */
+function overlapStats(overlaps: { run: number; overlapMs: number }[], sequence: SweepSequence): UnsafeWindowStats {
+  if (overlaps.length === 0) return { count: 0 };
+  const placeholder = undefined as unknown as Scenario;
+  const stats = unsafeWindowStats(overlaps.map((o) => ({ ...o, scenario: placeholder })));
+  const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
+  return { ...stats, maxScenario: fc.sample(arb, { seed: sequence.seed, path: String(stats.maxRun! - 1), numRuns: 1 })[0] };
+}
+
+/** The overlap distribution as one line of the sweep log. */
+function formatOverlapStats(s: UnsafeWindowStats): string {
+  if (s.count === 0) return "no run had two workers on one task at once";
+  return `${s.count} run(s) had two workers on one task at once; overlap median ${s.medianMs}ms, max ${s.maxMs}ms (run ${s.maxRun}: ${JSON.stringify(s.maxScenario?.faults)})`;
 }
 
 /** Every built-in mark with its run count, then any other mark a worker wrote. */

@@ -12,3 +12,5 @@ export { runScenario, type ScenarioRun, type RunScenarioOptions } from "./scenar
 export { scenarioSchema, checkNames, type Scenario, type Fault, type CheckName, type Verdict } from "./scenario/scenario-schema.js";
 export { runCheckers, checkers } from "./checkers/all-checkers.js";
 export { formatTimeline, formatVerdicts } from "./report/timeline.js";
+export { unsafeWindows, unsafeWindowsOf, unsafeWindowStats, type UnsafeWindow, type UnsafeWindowStats } from "./report/unsafe-window.js";
+export { renderHtmlReport, reportRunOf, type HtmlReportOptions, type ReportRun } from "./report/html-report.js";
