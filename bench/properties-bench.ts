@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { scenarioArb } from "../properties/scenario-arbitrary.js";
 import { runSweep } from "../properties/sweep.js";
@@ -36,6 +37,8 @@ export interface PropertiesBenchResult {
   runsPerSecSingleThread: Record<WorkerKind, number>;
   threads: number;
   runsMeasured: number;
+  customWorkerModule: { module: string; runsPerSec: number; builtInFencedRunsPerSec: number };
+  apiLockPartitionTimeToCounterexample: { seeds: number; medianRuns: number; medianWallMs: number; all: { seed: number; runs: number; wallMs: number }[] };
   naiveTimeToCounterexample: { seeds: number; medianRuns: number; medianWallMs: number; maxRuns: number; all: { seed: number; runs: number; wallMs: number }[] };
   workload: string;
 }
@@ -59,6 +62,15 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
     for (const s of single) await runScenario(s, { worker: kind, traceSteps: false });
     runsPerSecSingleThread[kind] = Math.round((single.length / (performance.now() - t0)) * 1000);
   }
+  // A user's worker module of the same shape as the built-in fenced worker (acquireFencedLock and
+  // the job runner), loaded from TypeScript by tsx on each thread: what `--worker-module` costs.
+  const customModule = fileURLToPath(new URL("../../examples/workers/modify-index-worker.ts", import.meta.url));
+  const customWorkerModule = { module: "examples/workers/modify-index-worker.ts", runsPerSec: await sweepRate({ module: customModule, export: "default" }, "modify-index-worker", runs, threads), builtInFencedRunsPerSec: runsPerSec.fenced };
+  const partitionOnly: { seed: number; runs: number; wallMs: number }[] = [];
+  for (let seed = 1; seed <= (options.seeds ?? 20); seed++) {
+    const s = await runSweep({ worker: "consul-api-lock", runs: 5_000, seed, faultTypes: ["partition"] });
+    partitionOnly.push({ seed, runs: s.counterexample?.foundAtRun ?? Infinity, wallMs: s.counterexample?.foundAfterMs ?? Infinity });
+  }
   const all: { seed: number; runs: number; wallMs: number }[] = [];
   for (let seed = 1; seed <= (options.seeds ?? 20); seed++) {
     const s = await runSweep({ worker: "naive", runs: 2_000, seed });
@@ -69,6 +81,8 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
     runsPerSecSingleThread,
     threads,
     runsMeasured: runs,
+    customWorkerModule,
+    apiLockPartitionTimeToCounterexample: { seeds: partitionOnly.length, medianRuns: median(partitionOnly.map((a) => a.runs)), medianWallMs: median(partitionOnly.map((a) => a.wallMs)), all: partitionOnly },
     naiveTimeToCounterexample: {
       seeds: all.length,
       medianRuns: median(all.map((a) => a.runs)),
