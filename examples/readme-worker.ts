@@ -1,22 +1,13 @@
-// The worker of README "Your own worker", kept here so that the typecheck proves the snippet compiles.
-// my-worker.ts: lock with a session, renew nothing, never check: a deliberately bad worker.
-import { jobRunner, type WorkerFactory } from "../src/index.js";
+// The worker of README "Your own worker, from your project", kept here so that the typecheck
+// proves the snippet compiles (the README imports from "locksim"; this file from the source).
+import { acquireFencedLock, jobRunner, type WorkerFactory } from "../src/index.js";
 
 export default ((env) =>
   jobRunner(env, {
-    async tryLock(_task, key, signal) {
-      const session = await env.consul.sessionCreate({ ttlMs: env.settings.ttlMs });
-      if (!(await env.consul.kvPut(key, env.workerId, { acquire: session }))) {
-        await env.consul.sessionDestroy(session);
-        return null; // held by someone else: the runner skips the task
-      }
-      return {
-        signal,
-        stillHeld: () => true,
-        async release() {
-          await env.consul.kvPut(key, null, { release: session });
-          await env.consul.sessionDestroy(session);
-        },
-      };
-    },
+    tryLock: (task, key, signal) =>
+      acquireFencedLock({
+        consul: env.consul, clock: env.clock, key, value: env.workerId, ttlMs: env.settings.ttlMs, signal,
+        // Log your tenures: the fencing check and the timeline see them.
+        onEvent: (e) => e.kind === "acquired" && env.log("lock.acquired", { task: task.id, session: e.session, token: e.token }),
+      }),
   })) satisfies WorkerFactory;
