@@ -50,7 +50,7 @@ export async function replayRealCommand(file: string, flags: RealFlags, stop: St
     const token = process.env.CONSUL_HTTP_TOKEN;
     const pre = await preflightConsul({ addr: agent.addr, token });
     if (!flags.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}; leader ${pre.leader}, preflight ${pre.tookMs}ms); this takes real time…\n`);
-    const results = await replaySideBySide(scenario, workers, agent.addr, { useClusterForFailover: !flags.consulAddr, resource: flags.resource, token, signal: stop.signal, ledger: stop.ledger });
+    const results = await replaySideBySide(scenario, workers, agent.addr, { useClusterForFailover: !flags.consulAddr, resource: flags.resource, token, signal: stop.signal, ledger: stop.ledger, disposableAgent: agent.source !== "env" });
     const judged = results.map((r) => ({ r, j: judge({ scenario, workerName: r.worker, verdicts: { ...r.real.verdicts, modelInvariants: r.sim.verdicts.modelInvariants }, mode: judgeMode(flags) }) }));
     if (flags.json) {
       const out = judged.map(({ r, j }) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover }, same: r.differing.length === 0, ok: j.ok && r.differing.length === 0, mismatches: j.mismatches }));

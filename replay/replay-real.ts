@@ -51,6 +51,8 @@ export interface ReplaySideBySideOptions {
   signal?: AbortSignal | undefined;
   /** Told what was removed on a stop; holds fallbacks for the clusters started here meanwhile. */
   ledger?: CleanupLedger | undefined;
+  /** The agent at `addr` is locksim's own, in memory, stopped after the replay (RunScenarioRealOptions.disposableAgent). Default false. */
+  disposableAgent?: boolean | undefined;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function replaySideBySide(scenario: Scenario, kinds: ReplayWorker[]
     const unregister = cluster && ledger?.register(`the Consul cluster in ${cluster.dataDir ?? "?"} (pids ${cluster.pids?.join(", ") ?? "?"})`, () => cluster.stop());
     try {
       // Give the real run the simulator's duration plus a margin: real Consul is a little later.
-      const real = await runScenarioReal(scenario, { worker, resource, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: options.token ?? process.env.CONSUL_HTTP_TOKEN, signal, ledger });
+      const real = await runScenarioReal(scenario, { worker, resource, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: options.token ?? process.env.CONSUL_HTTP_TOKEN, signal, ledger, disposableAgent: Boolean(cluster) || options.disposableAgent });
       const differing = comparedChecks.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
       return { worker: sim.worker, sim, real, differing };
     } finally {

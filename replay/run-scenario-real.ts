@@ -58,6 +58,13 @@ export interface RunScenarioRealOptions {
   signal?: AbortSignal | undefined;
   /** Told what the run removed when it was stopped, and given a fallback cleanup meanwhile. */
   ledger?: CleanupLedger | undefined;
+  /**
+   * The agent is locksim's own and disposable (a `consul agent -dev` or a cluster started for this
+   * replay): if it no longer answers when a stopped run cleans up (a terminal's Ctrl+C reaches the
+   * agents locksim started too), what the run wrote went with it. Default false: the fallback stays
+   * registered and the closing report names what may be left.
+   */
+  disposableAgent?: boolean | undefined;
 }
 
 /** How long a stopped run waits for writes in flight before cleaning up (ms): answers on loopback take milliseconds. */
@@ -183,18 +190,54 @@ export async function runScenarioReal(scenario: Scenario, options: RunScenarioRe
     for (const g of fleet.gates.values()) g.crash();
   }
   const wallMs = Math.round(log.elapsedMs());
-  // Writes still in flight may create a session or key after the cleanup: wait for their answers.
-  await Promise.all(fleet.settling.map((p) => p.settled(settleTimeoutMs)));
-  const { removed, leftover } = await cleanup();
-  unregister?.();
-  for (const c of fleet.clients) c.close();
   const worker = typeof options.worker === "string" ? options.worker : options.worker.name;
-  if (signal?.aborted) {
-    options.ledger?.noteRemoved(`${removed.sessions} session(s) and ${removed.keys} key(s) of ${runPrefix} (worker ${worker})${leftover.sessions + leftover.keys ? `; LEFT ${leftover.sessions} session(s), ${leftover.keys} key(s)` : ""}`);
-    throw new AbortedError(`real replay of ${scenario.name} (worker ${worker})`, signal.reason);
-  }
+  const leftover = await closeRun(fleet, { scenario, options, runPrefix, worker, cleanup, unregister });
   const records = log.trace.records;
   const results = runCheckers({ records, tasks: scenario.tasks });
   const skippedFaults = records.flatMap((r) => (r.kind === "fault.skipped" ? [r.data.fault] : []));
   return { worker, verdicts: verdictsOf(results), results, records, wallMs, finished, runPrefix, leftover, skippedFaults };
+}
+
+/** What closeRun needs of the run. */
+interface ClosingRun {
+  scenario: Scenario;
+  options: RunScenarioRealOptions;
+  runPrefix: string;
+  worker: string;
+  cleanup: () => Promise<RunCleanup>;
+  /** Removes the ledger's fallback for this run's sessions and keys. */
+  unregister: (() => void) | undefined;
+}
+
+/**
+ * After the workers stopped: waits for the writes still in flight (they may create a session or
+ * key after the cleanup otherwise), removes the run's sessions and keys, and returns what is left.
+ * A stopped run reports what it removed to the ledger and rejects with AbortedError.
+ */
+async function closeRun(fleet: RealFleet, run: ClosingRun): Promise<RunCleanup["leftover"]> {
+  const { options, runPrefix, worker } = run;
+  const signal = options.signal;
+  await Promise.all(fleet.settling.map((p) => p.settled(settleTimeoutMs)));
+  let cleaned: RunCleanup;
+  try {
+    cleaned = await run.cleanup();
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    // The agent may be gone. Locksim's own disposable agent took the run's state with it; on the
+    // user's agent the fallback stays registered, so the closing report names what may be left.
+    if (options.disposableAgent) {
+      run.unregister?.();
+      options.ledger?.noteRemoved(`the sessions and keys of ${runPrefix} (worker ${worker}), with the agent locksim started, which had already stopped`);
+    }
+    throw new AbortedError(`real replay of ${run.scenario.name} (worker ${worker}); its cleanup failed: ${error instanceof Error ? error.message : String(error)}`, signal.reason);
+  } finally {
+    for (const c of fleet.clients) c.close();
+  }
+  run.unregister?.();
+  const { removed, leftover } = cleaned;
+  if (signal?.aborted) {
+    options.ledger?.noteRemoved(`${removed.sessions} session(s) and ${removed.keys} key(s) of ${runPrefix} (worker ${worker})${leftover.sessions + leftover.keys ? `; LEFT ${leftover.sessions} session(s), ${leftover.keys} key(s)` : ""}`);
+    throw new AbortedError(`real replay of ${run.scenario.name} (worker ${worker})`, signal.reason);
+  }
+  return leftover;
 }
