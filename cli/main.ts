@@ -2,6 +2,7 @@
 // The locksim command line: run scenarios in the simulator, sweep generated fault plans, replay.
 import { Command, Option } from "commander";
 import { checkCommand, mergeCommand, type CheckFlags } from "./check-command.js";
+import { cleanupCommand, type CleanupFlags } from "./cleanup-command.js";
 import { classify, describeError, exitCodes } from "./exit-codes.js";
 import { parseCount, parseDurationMs, parseResource, parseSeed, parseShard, parseWorker, type RunFlags } from "./options.js";
 import { replayRealCommand, type RealFlags } from "./replay-real-command.js";
@@ -47,7 +48,17 @@ function program(setCode: (code: number) => void): Command {
     .option("--allow-remote", "allow an agent that is not on loopback")
     .action(async (file: string, flags: RealFlags & { real?: boolean }) => {
       json = Boolean(flags.json);
-      setCode(flags.real ? await replayRealCommand(file, flags, (stop) => shutdown.register("the Consul agent locksim started", stop)) : await runIsolated({ file, flags, command: "replay", signal: shutdown.signal }));
+      setCode(flags.real ? await replayRealCommand(file, flags, { signal: shutdown.signal, ledger: shutdown }) : await runIsolated({ file, flags, command: "replay", signal: shutdown.signal }));
+    });
+  p.command("cleanup")
+    .description("remove what interrupted or killed real runs left on a Consul agent: keys under locksim's prefixes and the sessions locksim named")
+    .option("--consul-addr <url>", "the agent (default: CONSUL_HTTP_ADDR, else http://127.0.0.1:8500)")
+    .option("--allow-remote", "allow an agent that is not on loopback")
+    .option("--dry-run", "list what would be removed; remove nothing")
+    .option("--json", "print what was found, removed and left as JSON")
+    .action(async (flags: CleanupFlags) => {
+      json = Boolean(flags.json);
+      setCode(await cleanupCommand(flags));
     });
   p.command("scenarios")
     .description("list the scenarios that ship with locksim, by name, with what each one shows")
@@ -107,6 +118,8 @@ work.then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // Stopped by a signal: the shutdown coordinator reports and sets the exit code (130 / 143).
+    if (shutdown.signal.aborted) return;
     const { code, kind } = classify(error);
     const message = describeError(error, code === exitCodes.internal);
     const printed = Boolean((error as { context?: { printed?: boolean } }).context?.printed);

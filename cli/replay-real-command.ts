@@ -9,6 +9,8 @@ import { exitCodes } from "./exit-codes.js";
 import { realWindowsJson, runWindowsJson, writeSideBySideHtml } from "./html-output.js";
 import { resolveScenarioArg } from "../properties/scenario-lookup.js";
 import { judgeMode, type RunFlags } from "./options.js";
+import type { CleanupLedger } from "../replay/cleanup-ledger.js";
+import { preflightConsul } from "../replay/preflight.js";
 
 /** Flags of `locksim replay --real`. */
 export interface RealFlags extends RunFlags {
@@ -26,19 +28,30 @@ async function replayWorkers(scenario: Scenario, file: string, flags: RealFlags)
   return Object.keys(scenario.expect).filter(isWorkerKind);
 }
 
+/** How the command is stopped (Ctrl+C, SIGTERM) and where it reports what it removed: cli/shutdown.ts. */
+export interface StopControl {
+  signal: AbortSignal;
+  ledger: CleanupLedger;
+}
+
 /**
  * `locksim replay <file> --real`: the scenario in the simulator and on a real Consul agent, side by
- * side. Exit 0 when the real verdicts equal the simulator's and meet the expectations, else 1.
+ * side. Exit 0 when the real verdicts equal the simulator's and meet the expectations, else 1. A
+ * preflight first checks the agent and the token (exit 2 on a refusal). On a stop signal every
+ * run removes its sessions and keys and every agent or cluster started here is stopped.
  */
-export async function replayRealCommand(file: string, flags: RealFlags, onAgent: (stop: () => Promise<void>) => void): Promise<number> {
+export async function replayRealCommand(file: string, flags: RealFlags, stop: StopControl): Promise<number> {
   file = resolveScenarioArg(file);
   const scenario = await loadScenario(file);
   const workers = await replayWorkers(scenario, file, flags);
-  const agent = await agentFor(flags);
-  onAgent(() => agent.stop());
+  const agent = await agentFor({ ...flags, signal: stop.signal });
+  const name = `the Consul agent locksim started at ${agent.addr}${agent.pid ? ` (pid ${agent.pid})` : ""}`;
+  const unregister = agent.source === "env" ? undefined : stop.ledger.register(name, () => agent.stop());
   try {
-    if (!flags.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}); this takes real time…\n`);
-    const results = await replaySideBySide(scenario, workers, agent.addr, { useClusterForFailover: !flags.consulAddr, resource: flags.resource });
+    const token = process.env.CONSUL_HTTP_TOKEN;
+    const pre = await preflightConsul({ addr: agent.addr, token });
+    if (!flags.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}; leader ${pre.leader}, preflight ${pre.tookMs}ms); this takes real time…\n`);
+    const results = await replaySideBySide(scenario, workers, agent.addr, { useClusterForFailover: !flags.consulAddr, resource: flags.resource, token, signal: stop.signal, ledger: stop.ledger, disposableAgent: agent.source !== "env" });
     const judged = results.map((r) => ({ r, j: judge({ scenario, workerName: r.worker, verdicts: { ...r.real.verdicts, modelInvariants: r.sim.verdicts.modelInvariants }, mode: judgeMode(flags) }) }));
     if (flags.json) {
       const out = judged.map(({ r, j }) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs), unsafeWindows: runWindowsJson(r.sim) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover, unsafeWindows: realWindowsJson(scenario, r) }, same: r.differing.length === 0, ok: j.ok && r.differing.length === 0, mismatches: j.mismatches }));
@@ -53,5 +66,7 @@ export async function replayRealCommand(file: string, flags: RealFlags, onAgent:
     return judged.every(({ r, j }) => j.ok && r.differing.length === 0) ? exitCodes.met : exitCodes.failed;
   } finally {
     await agent.stop();
+    unregister?.();
+    if (unregister && stop.signal.aborted) stop.ledger.noteRemoved(name);
   }
 }

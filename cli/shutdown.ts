@@ -52,22 +52,25 @@ export class Shutdown {
     this.signalled = sig;
     process.stderr.write(`\nlocksim: ${sig}: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s; send it again to exit at once)…\n`);
     this.controller.abort(new Error(`stopped by ${sig}`));
+    const startedMs = performance.now();
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), this.graceMs).unref());
     // First let the command unwind: its finally blocks remove sessions and keys and stop agents.
-    // Then run what is still registered (each cleanup is idempotent).
-    const all = this.work
-      .catch(() => undefined)
-      .then(() =>
-        Promise.allSettled(
-          [...this.cleanups.entries()].map(async ([name, fn]) => {
-            await fn();
-            this.cleanups.delete(name);
-            this.removed.push(name);
-          }),
-        ),
-      );
+    // Then run what is still registered (each cleanup is idempotent) — also when the unwinding
+    // hangs (an agent that stopped answering), after most of the grace period.
+    const fallbackAfter = new Promise<void>((resolve) => setTimeout(resolve, this.graceMs * 0.6).unref());
+    const all = Promise.race([this.work.catch(() => undefined), fallbackAfter]).then(() =>
+      Promise.allSettled(
+        [...this.cleanups.entries()].map(async ([name, fn]) => {
+          await fn();
+          this.cleanups.delete(name);
+          this.removed.push(name);
+        }),
+      ),
+    );
     const outcome = await Promise.race([all, timeout]);
-    process.stderr.write(`locksim: removed: ${this.removed.join(", ") || "nothing was left to remove"}\n`);
+    const tookMs = Math.round(performance.now() - startedMs);
+    const list = this.removed.length ? this.removed.map((r) => `\n  - ${r}`).join("") : " nothing was left to remove";
+    process.stderr.write(`locksim: cleaned up in ${tookMs}ms; removed:${list}\n`);
     if (outcome === "timeout" || this.cleanups.size) process.stderr.write(`locksim: not removed in time: ${[...this.cleanups.keys()].join(", ")} (run 'locksim cleanup')\n`);
     process.exit(code);
   }

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsulProviderError, freePort, sleep, waitForLeader } from "./consul-provider.js";
+import { AbortedError } from "../src/errors.js";
+import { ConsulProviderError, freePort, rejectOnAbort, sleep, waitForLeader } from "./consul-provider.js";
 
 /** One server of a local cluster. */
 interface ServerProc {
@@ -24,8 +25,46 @@ export interface ConsulCluster {
   waitForNewLeader(old: string, timeoutMs?: number): Promise<string>;
   /** Stops every agent and removes their data directories. Idempotent. */
   stop(): Promise<void>;
+  /** The directory holding every agent's data directory (removed by stop); unset for stand-ins. */
+  dataDir?: string;
+  /** Process ids of the agents, servers first (for reports and tests); unset for stand-ins. */
+  pids?: number[];
 }
 
+/** Options of startConsulCluster. */
+export interface StartConsulClusterOptions {
+  /** Number of servers. Default 3. */
+  servers?: number;
+  /** How long one attempt may take to elect a leader and register the client agent (ms). Default 30,000. */
+  readyTimeoutMs?: number;
+  /** Attempts on fresh ports before giving up. Default 3. */
+  attempts?: number;
+  /** Aborting during start-up stops the agents started so far, removes their data and rejects. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Waits until `node` is in the catalog with a passing serfHealth check. A session created through
+ * an agent names that agent's node and, by default, its serfHealth check; until the servers have
+ * both, Consul answers "Missing node registration" or "Missing check 'serfHealth' registration"
+ * (both HTTP 500), which a leader alone does not rule out.
+ */
+async function waitForNodeRegistered(addr: string, node: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = "no answer";
+  while (performance.now() < deadline) {
+    try {
+      const res = await fetch(`${addr}/v1/health/node/${encodeURIComponent(node)}`);
+      const checks = res.ok ? ((await res.json()) as { CheckID: string; Status: string }[] | null) : null;
+      if (checks?.some((c) => c.CheckID === "serfHealth" && c.Status === "passing")) return;
+      last = res.ok ? `checks ${JSON.stringify(checks?.map((c) => `${c.CheckID}=${c.Status}`) ?? [])}` : `status ${res.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(100);
+  }
+  throw new ConsulProviderError(`the client agent ${node} did not register within ${timeoutMs}ms (last: ${last})`, { addr, node, timeoutMs });
+}
 
 function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
@@ -39,8 +78,10 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
  * Starts `servers` Consul servers and one client agent as `consul agent` processes on free loopback
  * ports, with raft_multiplier 1 so that elections take about a second (the production default of 5
  * made the measured failover in consul-semantics.md §2 last 19.5s). Used for leader-failover tests.
+ * It resolves once there is a leader and the client agent is registered with a passing serfHealth
+ * check, so the first session created through the client agent cannot fail for want of either.
  */
-export async function startConsulCluster(options: { servers?: number; readyTimeoutMs?: number; attempts?: number } = {}): Promise<ConsulCluster> {
+export async function startConsulCluster(options: StartConsulClusterOptions = {}): Promise<ConsulCluster> {
   // Free ports are probed, then released before consul binds them, so another process can take
   // one in between (two clusters starting at once in CI did): that server exits, the others wait
   // for it forever. Such an attempt is detected and retried on fresh ports.
@@ -48,21 +89,32 @@ export async function startConsulCluster(options: { servers?: number; readyTimeo
   const failures: string[] = [];
   for (let i = 1; i <= attempts; i++) {
     try {
-      return await startOnce(options.servers ?? 3, options.readyTimeoutMs ?? 30_000);
+      return await startOnce(options.servers ?? 3, options.readyTimeoutMs ?? 30_000, options.signal);
     } catch (error) {
+      if (error instanceof AbortedError) throw error;
       failures.push(`attempt ${i}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   throw new ConsulProviderError(`a ${options.servers ?? 3}-server Consul cluster did not elect a leader:\n  ${failures.join("\n  ")}`);
 }
 
-async function startOnce(count: number, readyTimeoutMs: number): Promise<ConsulCluster> {
-  const dir = await mkdtemp(join(tmpdir(), "locksim-cluster-"));
+/** The processes of a cluster being started. */
+interface LaunchedAgents {
+  children: ChildProcess[];
+  servers: ServerProc[];
+  clientAddr: string;
+}
+
+/** Spawns `count` servers and the client agent `locksim-client`, each with its data under `dir`. */
+async function launchAgents(dir: string, count: number): Promise<LaunchedAgents> {
   const children: ChildProcess[] = [];
   const servers: ServerProc[] = [];
   const ports = async (): Promise<{ http: number; lan: number; wan: number; server: number }> => ({ http: await freePort(), lan: await freePort(), wan: await freePort(), server: await freePort() });
   const serverPorts = await Promise.all(Array.from({ length: count }, ports));
-  const joins = serverPorts.flatMap((p) => ["-retry-join", `127.0.0.1:${p.lan}`]);
+  // An agent whose first join finds no server listening yet (the servers start in parallel; on a
+  // busy machine the client agent can be up first) retries only after retry_interval, 30s by
+  // default: the client then knows no server ("No known Consul servers") for 30s. Retry each second.
+  const joins = [...serverPorts.flatMap((p) => ["-retry-join", `127.0.0.1:${p.lan}`]), "-retry-interval", "1s"];
   const common = (node: string, p: { http: number; lan: number; wan: number; server: number }): string[] => [
     "agent", "-node", node, "-data-dir", join(dir, node), "-bind", "127.0.0.1", "-client", "127.0.0.1",
     "-http-port", String(p.http), "-dns-port", "-1", "-grpc-port", "-1",
@@ -81,25 +133,44 @@ async function startOnce(count: number, readyTimeoutMs: number): Promise<ConsulC
     servers.push({ node, httpAddr: `http://127.0.0.1:${p.http}`, serverPort: p.server, child });
   });
   const clientPorts = await ports();
-  launch(common("locksim-client", clientPorts));
-  const clientAddr = `http://127.0.0.1:${clientPorts.http}`;
+  launch(common(clientNode, clientPorts));
+  return { children, servers, clientAddr: `http://127.0.0.1:${clientPorts.http}` };
+}
+
+const clientNode = "locksim-client";
+
+async function startOnce(count: number, readyTimeoutMs: number, signal: AbortSignal | undefined): Promise<ConsulCluster> {
+  if (signal?.aborted) throw new AbortedError("starting a Consul cluster", signal.reason);
+  const dir = await mkdtemp(join(tmpdir(), "locksim-cluster-"));
+  const agents = await launchAgents(dir, count);
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
-      await Promise.all(children.map((c) => kill(c, "SIGKILL")));
+      await Promise.all(agents.children.map((c) => kill(c, "SIGKILL")));
       await rm(dir, { recursive: true, force: true });
     })());
   // An agent that exits during start-up (a port taken meanwhile) means the attempt cannot succeed.
   const earlyExit = new Promise<never>((_, reject) => {
-    for (const c of children) c.once("exit", (code, signal) => reject(new Error(`an agent exited during start-up (code ${code}, signal ${signal})`)));
+    for (const c of agents.children) c.once("exit", (code, sig) => reject(new Error(`an agent exited during start-up (code ${code}, signal ${sig})`)));
   });
   earlyExit.catch(() => undefined);
+  const ready = async (): Promise<void> => {
+    const deadline = performance.now() + readyTimeoutMs;
+    await waitForLeader(agents.clientAddr, readyTimeoutMs);
+    await waitForNodeRegistered(agents.clientAddr, clientNode, Math.max(1_000, deadline - performance.now()));
+  };
   try {
-    await Promise.race([waitForLeader(clientAddr, readyTimeoutMs), earlyExit]);
+    await Promise.race([ready(), earlyExit, rejectOnAbort(signal, "starting a Consul cluster")]);
   } catch (error) {
     await stop();
     throw error;
   }
+  return clusterHandle(agents, dir, stop, () => stopped !== undefined);
+}
+
+/** The started cluster's handle: leader queries, the failover verb, stop. */
+function clusterHandle(agents: LaunchedAgents, dir: string, stop: () => Promise<void>, isStopped: () => boolean): ConsulCluster {
+  const { clientAddr, servers, children } = agents;
   const leader = async (): Promise<string> => {
     const res = await fetch(`${clientAddr}/v1/status/leader`);
     const addr = (await res.json()) as string;
@@ -119,6 +190,7 @@ async function startOnce(count: number, readyTimeoutMs: number): Promise<ConsulC
     async waitForNewLeader(old, timeoutMs = 60_000) {
       const deadline = performance.now() + timeoutMs;
       while (performance.now() < deadline) {
+        if (isStopped()) throw new ConsulProviderError("the cluster was stopped while waiting for a new leader");
         try {
           const now = await leader();
           if (now && now !== old) return now;
@@ -130,5 +202,7 @@ async function startOnce(count: number, readyTimeoutMs: number): Promise<ConsulC
       throw new ConsulProviderError(`no new leader within ${timeoutMs}ms after ${old} died`);
     },
     stop,
+    dataDir: dir,
+    pids: children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
   };
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { LocksimError } from "../src/errors.js";
+import { AbortedError, InputError, LocksimError } from "../src/errors.js";
 
 /** A reachable Consul agent and how to let go of it. */
 export interface ConsulAgent {
@@ -8,6 +8,8 @@ export interface ConsulAgent {
   addr: string;
   /** Where it came from: the user's agent, a `consul` binary we started, or a Docker container. */
   source: "env" | "binary" | "docker";
+  /** The process id of a `consul` binary locksim started (source "binary"), for reports and tests. */
+  pid?: number | undefined;
   /** Stops what we started (nothing for an agent the user runs). Idempotent. */
   stop(): Promise<void>;
 }
@@ -23,21 +25,46 @@ export interface ProvideConsulOptions {
   readyTimeoutMs?: number;
   /** Environment to read CONSUL_HTTP_ADDR from. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Gives up (and stops an agent being started) when it aborts: Ctrl+C during start-up. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Resolves after `ms` of real time (real adapters only). */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Normalises "127.0.0.1:8500" or "http://host:port/" to "http://host:port". */
-export function normalizeConsulAddr(raw: string): string {
-  const withScheme = /^https?:\/\//.test(raw) ? raw : `http://${raw}`;
-  return withScheme.replace(/\/+$/, "");
+/**
+ * Normalises "127.0.0.1:8500" or "http://host:port/" to "http://host:port". An address that is not
+ * an http(s) URL of a host (a typo, a path, credentials) is the user's input error: exit 2, naming
+ * where it came from (`source`, e.g. "--consul-addr" or "CONSUL_HTTP_ADDR").
+ */
+export function normalizeConsulAddr(raw: string, source = "the Consul address"): string {
+  const trimmed = raw.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new InputError(`${source} "${raw}" is not a URL; expected e.g. http://127.0.0.1:8500`, { field: source, value: raw });
+  }
+  const bad = url.protocol !== "http:" && url.protocol !== "https:" ? `scheme ${url.protocol} (expected http: or https:)` : !url.hostname ? "no host" : url.username || url.password ? "credentials in the URL (use CONSUL_HTTP_TOKEN)" : url.pathname !== "/" || url.search || url.hash ? `a path or query (${url.pathname}${url.search}); give only scheme, host and port` : undefined;
+  if (bad) throw new InputError(`${source} "${raw}" has ${bad}`, { field: source, value: raw });
+  return `${url.protocol}//${url.host}`;
 }
 
 /** Whether an address names this machine: 127.0.0.0/8, ::1 or localhost. */
 export function isLoopbackAddr(addr: string): boolean {
   const host = new URL(normalizeConsulAddr(addr)).hostname.replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** A promise that rejects with AbortedError when `signal` aborts (never settles without one). */
+export function rejectOnAbort(signal: AbortSignal | undefined, what: string): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    if (signal?.aborted) reject(new AbortedError(what, signal.reason));
+    else signal?.addEventListener("abort", () => reject(new AbortedError(what, signal.reason)), { once: true });
+  });
+  p.catch(() => undefined);
+  return p;
 }
 
 /** Waits until GET /v1/status/leader names a leader. */
@@ -86,14 +113,19 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `consul agent -dev` on free loopback ports. */
-export async function startConsulBinary(options: { binary?: string; readyTimeoutMs?: number } = {}): Promise<ConsulAgent> {
+/**
+ * Starts `consul agent -dev` on free loopback ports (a dev agent keeps its state in memory: no data
+ * directory to remove). `signal` aborting during start-up stops the child and rejects; `extraArgs`
+ * are appended to the command line (e.g. `-hcl` with an ACL block, for tests).
+ */
+export async function startConsulBinary(options: { binary?: string; readyTimeoutMs?: number; signal?: AbortSignal | undefined; extraArgs?: string[] } = {}): Promise<ConsulAgent> {
   const [http, serf, wan, server] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const args = [
     "agent", "-dev", "-bind", "127.0.0.1", "-client", "127.0.0.1",
     "-http-port", String(http), "-dns-port", "-1", "-grpc-port", "-1",
     "-serf-lan-port", String(serf), "-serf-wan-port", String(wan), "-server-port", String(server),
     "-node", `locksim-${http}`,
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn(options.binary ?? "consul", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -108,14 +140,14 @@ export async function startConsulBinary(options: { binary?: string; readyTimeout
   });
   const addr = `http://127.0.0.1:${http}`;
   try {
-    await Promise.race([waitForLeader(addr, options.readyTimeoutMs ?? 30_000), spawnError]);
+    await Promise.race([waitForLeader(addr, options.readyTimeoutMs ?? 30_000), spawnError, rejectOnAbort(options.signal, "starting consul agent -dev")]);
   } catch (error) {
     await stopChild(child);
     throw error;
   }
   spawnError.catch(() => undefined);
   let stopped: Promise<void> | undefined;
-  return { addr, source: "binary", stop: () => (stopped ??= stopChild(child)) };
+  return { addr, source: "binary", pid: child.pid, stop: () => (stopped ??= stopChild(child)) };
 }
 
 /** Starts hashicorp/consul in Docker through testcontainers. */
@@ -145,23 +177,25 @@ export async function provideConsul(options: ProvideConsulOptions = {}): Promise
   const attempts: string[] = [];
   const fromEnv = env.CONSUL_HTTP_ADDR;
   if (fromEnv) {
-    const addr = normalizeConsulAddr(fromEnv);
+    const addr = normalizeConsulAddr(fromEnv, "CONSUL_HTTP_ADDR");
     if (!isLoopbackAddr(addr) && !options.allowRemote) {
-      throw new ConsulProviderError(
+      throw new InputError(
         `CONSUL_HTTP_ADDR=${fromEnv} is not on loopback; locksim writes and deletes keys there, so it refuses ` +
           "unless you say so explicitly (--allow-remote)",
-        { addr },
+        { field: "CONSUL_HTTP_ADDR", addr },
       );
     }
-    await waitForLeader(addr, options.readyTimeoutMs ?? 30_000, env.CONSUL_HTTP_TOKEN);
+    await Promise.race([waitForLeader(addr, options.readyTimeoutMs ?? 30_000, env.CONSUL_HTTP_TOKEN), rejectOnAbort(options.signal, "waiting for CONSUL_HTTP_ADDR")]);
     return { addr, source: "env", stop: async () => undefined };
   }
   attempts.push("1. CONSUL_HTTP_ADDR: not set");
   try {
-    return await startConsulBinary({ readyTimeoutMs: options.readyTimeoutMs });
+    return await startConsulBinary({ readyTimeoutMs: options.readyTimeoutMs, signal: options.signal });
   } catch (error) {
+    if (error instanceof AbortedError) throw error;
     attempts.push(`2. consul binary on PATH: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (options.signal?.aborted) throw new AbortedError("providing Consul", options.signal.reason);
   try {
     return await startConsulDocker();
   } catch (error) {

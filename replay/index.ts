@@ -28,3 +28,8 @@ export { startConsulCluster, type ConsulCluster } from "./consul-cluster.js";
 export { runRealFleet, type RealFleetOptions, type RealFleetResult, type RealLogRecord } from "./real-fleet.js";
 export { runScenarioReal, type RealScenarioRun, type RunScenarioRealOptions } from "./run-scenario-real.js";
 export { agentFor, replaySideBySide, formatSideBySide, type SideBySide } from "./replay-real.js";
+export { preflightConsul, type PreflightOptions, type PreflightResult } from "./preflight.js";
+export { findLeftovers, removeLeftovers, locksimKeyPrefixes, locksimSessionNamePrefix, type Leftovers, type LeftoverSession, type LeftoverRemoval } from "./leftovers.js";
+export type { CleanupLedger } from "./cleanup-ledger.js";
+export type { ReplaySideBySideOptions } from "./replay-real.js";
+export type { StartConsulClusterOptions } from "./consul-cluster.js";

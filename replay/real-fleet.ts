@@ -9,6 +9,7 @@ import { sleepingTask } from "../src/sleeping-task.js";
 import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
 import { ConsulClientPort } from "../src/real/consul-client-port.js";
 import { systemClock, systemRandom } from "../src/real/system-clock.js";
+import { consulOk, listKeys } from "./consul-http.js";
 
 /** One line of a real run's log: the simulator's trace record. */
 export type RealLogRecord = TraceRecord;
@@ -94,20 +95,37 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
   return { store, log, wallMs: Math.round(performance.now() - t0), finished, runPrefix, leftover };
 }
 
-/** Destroys the run's sessions and deletes its prefix, then counts what is left. */
-export async function cleanUp(addr: string, ports: RecordingConsulPort[], runPrefix: string): Promise<{ sessions: number; keys: number }> {
-  const cleaner = new ConsulClientPort({ addr });
+/** What a run's cleanup removed and what it left (both counts should be 0 in `leftover`). */
+export interface RunCleanup {
+  removed: { sessions: number; keys: number };
+  leftover: { sessions: number; keys: number };
+}
+
+/**
+ * Destroys the run's sessions (those its RecordingConsulPorts saw created) and deletes its key
+ * prefix, then counts what is left. Destroying first matters for Behavior "release": a released
+ * key stays, so the prefix delete must come after every session is gone.
+ */
+export async function cleanUpRun(options: { addr: string; ports: RecordingConsulPort[]; runPrefix: string; token?: string | undefined }): Promise<RunCleanup> {
+  const token = options.token ?? process.env.CONSUL_HTTP_TOKEN;
+  const target = { addr: options.addr, token };
+  const cleaner = new ConsulClientPort({ addr: options.addr, token });
   try {
-    const sessions = ports.flatMap((p) => [...p.sessions]);
-    for (const id of sessions) await cleaner.sessionDestroy(id).catch(() => undefined);
-    const headers = process.env.CONSUL_HTTP_TOKEN ? { "x-consul-token": process.env.CONSUL_HTTP_TOKEN } : undefined;
-    await fetch(`${addr}/v1/kv/${runPrefix}?recurse`, { method: "DELETE", headers });
+    const sessions = options.ports.flatMap((p) => [...p.sessions]);
+    let destroyed = 0;
+    for (const id of sessions) if (await cleaner.sessionDestroy(id).catch(() => false)) destroyed++;
+    const keys = (await listKeys(target, `${options.runPrefix}/`)).length;
+    await consulOk(target, "DELETE", `/v1/kv/${options.runPrefix}?recurse`);
     let alive = 0;
-    for (const id of sessions) if (await cleaner.sessionInfo(id)) alive++;
-    const res = await fetch(`${addr}/v1/kv/${runPrefix}?recurse`, { headers });
-    const keys = res.status === 404 ? 0 : ((await res.json()) as unknown[]).length;
-    return { sessions: alive, keys };
+    for (const id of sessions) if (await cleaner.sessionInfo(id).catch(() => true)) alive++;
+    const left = (await listKeys(target, `${options.runPrefix}/`)).length;
+    return { removed: { sessions: destroyed, keys: keys - left }, leftover: { sessions: alive, keys: left } };
   } finally {
     cleaner.close();
   }
+}
+
+/** Destroys the run's sessions and deletes its prefix, then counts what is left. */
+export async function cleanUp(addr: string, ports: RecordingConsulPort[], runPrefix: string): Promise<{ sessions: number; keys: number }> {
+  return (await cleanUpRun({ addr, ports, runPrefix })).leftover;
 }

@@ -9,6 +9,7 @@ import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { startConsulCluster } from "./consul-cluster.js";
 import { runScenarioReal, type RealScenarioRun } from "./run-scenario-real.js";
 import { comparedChecks } from "../sim/scenario/scenario-run-parts.js";
+import type { CleanupLedger } from "./cleanup-ledger.js";
 
 /** A worker to replay: a reference kind, or a user's factory with its name. */
 export type ReplayWorker = WorkerKind | { name: string; factory: WorkerFactory };
@@ -24,15 +25,34 @@ export interface SideBySide {
 }
 
 /** Where the agent comes from: an explicit address (loopback unless allowed) or the provider chain. */
-export async function agentFor(options: { consulAddr?: string; allowRemote?: boolean }): Promise<ConsulAgent> {
+export async function agentFor(options: { consulAddr?: string; allowRemote?: boolean; signal?: AbortSignal | undefined }): Promise<ConsulAgent> {
   if (options.consulAddr) {
-    const addr = normalizeConsulAddr(options.consulAddr);
+    const addr = normalizeConsulAddr(options.consulAddr, "--consul-addr");
     if (!isLoopbackAddr(addr) && !options.allowRemote) {
       throw new InputError(`--consul-addr ${addr} is not on loopback; replays write and delete keys there, so pass --allow-remote to use it`, { field: "consul-addr" });
     }
     return { addr, source: "env", stop: async () => undefined };
   }
-  return provideConsul({ allowRemote: options.allowRemote });
+  return provideConsul({ allowRemote: options.allowRemote, signal: options.signal });
+}
+
+/** Options of replaySideBySide. */
+export interface ReplaySideBySideOptions {
+  /** Give a scenario with a leader failover its own local 3-server cluster per worker. Default true. */
+  useClusterForFailover?: boolean;
+  /** Where the effects land. Default: the scenario's. */
+  resource?: ResourcePolicy | undefined;
+  /** ACL token for the agent. Default: CONSUL_HTTP_TOKEN. */
+  token?: string | undefined;
+  /**
+   * Stops every real run at once when it aborts: each removes its sessions and keys, each cluster
+   * started here is stopped and its data removed, then the promise rejects with AbortedError.
+   */
+  signal?: AbortSignal | undefined;
+  /** Told what was removed on a stop; holds fallbacks for the clusters started here meanwhile. */
+  ledger?: CleanupLedger | undefined;
+  /** The agent at `addr` is locksim's own, in memory, stopped after the replay (RunScenarioRealOptions.disposableAgent). Default false. */
+  disposableAgent?: boolean | undefined;
 }
 
 /**
@@ -40,19 +60,25 @@ export async function agentFor(options: { consulAddr?: string; allowRemote?: boo
  * kind. A scenario with a leader failover gets, per kind, a fresh local 3-server cluster of real
  * agents instead (unless `useClusterForFailover` is false), whose leader is killed at the fault.
  */
-export async function replaySideBySide(scenario: Scenario, kinds: ReplayWorker[], addr: string, options: { useClusterForFailover?: boolean; resource?: ResourcePolicy | undefined } = {}): Promise<SideBySide[]> {
+export async function replaySideBySide(scenario: Scenario, kinds: ReplayWorker[], addr: string, options: ReplaySideBySideOptions = {}): Promise<SideBySide[]> {
   const needsCluster = (options.useClusterForFailover ?? true) && scenario.faults.some((f) => f.type === "leader-failover");
   const resource = options.resource ?? scenario.resource;
+  const { signal, ledger } = options;
   const one = async (worker: ReplayWorker): Promise<SideBySide> => {
     const sim = await runScenario(scenario, typeof worker === "string" ? { worker, resource } : { worker: worker.factory, workerName: worker.name, resource });
-    const cluster = needsCluster ? await startConsulCluster() : undefined;
+    const cluster = needsCluster ? await startConsulCluster({ signal }) : undefined;
+    const unregister = cluster && ledger?.register(`the Consul cluster in ${cluster.dataDir ?? "?"} (pids ${cluster.pids?.join(", ") ?? "?"})`, () => cluster.stop());
     try {
       // Give the real run the simulator's duration plus a margin: real Consul is a little later.
-      const real = await runScenarioReal(scenario, { worker, resource, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: process.env.CONSUL_HTTP_TOKEN });
+      const real = await runScenarioReal(scenario, { worker, resource, addr: cluster?.clientAddr ?? addr, cluster, timeLimitMs: Math.round(sim.fleet.world.nowMs * 1.3) + 30_000, token: options.token ?? process.env.CONSUL_HTTP_TOKEN, signal, ledger, disposableAgent: Boolean(cluster) || options.disposableAgent });
       const differing = comparedChecks.filter((c) => sim.verdicts[c] !== real.verdicts[c]);
       return { worker: sim.worker, sim, real, differing };
     } finally {
-      await cluster?.stop();
+      if (cluster) {
+        await cluster.stop();
+        unregister?.();
+        if (signal?.aborted) ledger?.noteRemoved(`the Consul cluster (pids ${cluster.pids?.join(", ") ?? "?"}) and its data in ${cluster.dataDir ?? "?"}`);
+      }
     }
   };
   // Clusters are heavy on a 2-core machine: one at a time; single-agent replays run together.
@@ -61,7 +87,11 @@ export async function replaySideBySide(scenario: Scenario, kinds: ReplayWorker[]
     for (const k of kinds) out.push(await one(k));
     return out;
   }
-  return Promise.all(kinds.map(one));
+  // Every run must finish its own cleanup before the first failure (or a stop) is reported.
+  const settled = await Promise.allSettled(kinds.map(one));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<SideBySide>).value);
 }
 
 /** The side-by-side report: verdicts in both worlds, wall times, both timelines. */

@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { InMemoryResource } from "../src/resources/in-memory-resource.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { ConsulClientPort } from "../src/real/consul-client-port.js";
-import { cleanUp } from "./real-fleet.js";
+import { cleanUpRun, type RunCleanup } from "./real-fleet.js";
+import { AbortedError } from "../src/errors.js";
+import type { CleanupLedger } from "./cleanup-ledger.js";
+import { SettlingConsulPort } from "./settling-consul-port.js";
 import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
@@ -48,7 +51,24 @@ export interface RunScenarioRealOptions {
   cluster?: ConsulCluster | undefined;
   /** Where the tasks' effects land. Default "highest-token", as in the simulator. */
   resource?: ResourcePolicy | undefined;
+  /**
+   * Stops the run at once when it aborts (Ctrl+C): the workers are stopped, the run's sessions and
+   * keys removed, and the promise rejects with AbortedError. Default: none.
+   */
+  signal?: AbortSignal | undefined;
+  /** Told what the run removed when it was stopped, and given a fallback cleanup meanwhile. */
+  ledger?: CleanupLedger | undefined;
+  /**
+   * The agent is locksim's own and disposable (a `consul agent -dev` or a cluster started for this
+   * replay): if it no longer answers when a stopped run cleans up (a terminal's Ctrl+C reaches the
+   * agents locksim started too), what the run wrote went with it. Default false: the fallback stays
+   * registered and the closing report names what may be left.
+   */
+  disposableAgent?: boolean | undefined;
 }
+
+/** How long a stopped run waits for writes in flight before cleaning up (ms): answers on loopback take milliseconds. */
+const settleTimeoutMs = 3_000;
 
 /** The running workers of a real replay: one gate per incarnation, states, timers. */
 class RealFleet implements RealFleetControl {
@@ -56,6 +76,7 @@ class RealFleet implements RealFleetControl {
   readonly states = new Map<string, WorkerLifeState>();
   readonly incarnations = new Map<string, number>();
   readonly recorders: RecordingConsulPort[] = [];
+  readonly settling: SettlingConsulPort[] = [];
   readonly clients: ConsulClientPort[] = [];
   readonly timers: NodeJS.Timeout[] = [];
   readonly stop = new AbortController();
@@ -94,8 +115,10 @@ class RealFleet implements RealFleetControl {
     this.states.set(id, "running");
     const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token });
     const recorder = new RecordingConsulPort(client);
+    const settling = new SettlingConsulPort(recorder);
     this.clients.push(client);
     this.recorders.push(recorder);
+    this.settling.push(settling);
     const clock = gate.clock();
     this.log.record(id, "host.start", { incarnation });
     const w = this.options.worker;
@@ -103,7 +126,7 @@ class RealFleet implements RealFleetControl {
       workerId: id,
       clock,
       random: systemRandom,
-      consul: gate.consul(recorder),
+      consul: gate.consul(settling),
       store: gate.store(this.store),
       settings: this.settings,
       runTask: (task, signal) => clock.sleepMs(task.durationMs, signal),
@@ -132,9 +155,11 @@ class RealFleet implements RealFleetControl {
  * `consul` npm client; faults are played by the same fault engine as in the simulator, through
  * real-time verbs around each worker's ports (RealFaultVerbs, WorkerGate). The log is written in
  * the simulator's trace vocabulary and the same checkers judge it. Every session and key of the run
- * is removed afterwards.
+ * is removed afterwards, also when `options.signal` stops it early (it then rejects with AbortedError).
  */
 export async function runScenarioReal(scenario: Scenario, options: RunScenarioRealOptions): Promise<RealScenarioRun> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new AbortedError("real replay", signal.reason);
   const runPrefix = `locksim-replay/${randomUUID()}`;
   const log = new RealTrace();
   const store = new InMemoryResource({ tasks: scenario.tasks, policy: options.resource, onEvent: (e) => log.emit("store", e) });
@@ -146,24 +171,73 @@ export async function runScenarioReal(scenario: Scenario, options: RunScenarioRe
   fleet.onChange = () => {
     if (fleetDone({ elapsedMs: log.elapsedMs(), scenario, states: ids.map((id) => fleet.state(id)) })) settle();
   };
+  const cleanup = (): Promise<RunCleanup> => cleanUpRun({ addr: options.addr, ports: fleet.recorders, runPrefix, token: options.token });
+  const unregister = options.ledger?.register(`the sessions and keys of ${runPrefix}`, async () => void (await cleanup()));
   ids.forEach((id, i) => fleet.timer(i * scenario.workers.startStaggerMs, () => fleet.start(id, 0)));
   playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
   // A fault that is due last may find every worker already done: check again once it has fired.
   fleet.timer(Math.max(0, ...scenario.faults.map((f) => f.atMs)) + 1, () => fleet.onChange());
   let finished = false;
   const limit = new Promise<void>((resolve) => fleet.timers.push(setTimeout(resolve, options.timeLimitMs)));
+  let onAbort = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => signal?.addEventListener("abort", (onAbort = () => resolve()), { once: true }));
   try {
-    await Promise.race([allDone.then(() => (finished = true)), limit]);
+    await Promise.race([allDone.then(() => (finished = true)), limit, stopped]);
   } finally {
-    fleet.stop.abort(new Error("replay over"));
+    signal?.removeEventListener("abort", onAbort);
+    fleet.stop.abort(signal?.reason ?? new Error("replay over"));
     for (const t of fleet.timers) clearTimeout(t);
     for (const g of fleet.gates.values()) g.crash();
   }
   const wallMs = Math.round(log.elapsedMs());
-  const leftover = await cleanUp(options.addr, fleet.recorders, runPrefix);
-  for (const c of fleet.clients) c.close();
+  const worker = typeof options.worker === "string" ? options.worker : options.worker.name;
+  const leftover = await closeRun(fleet, { scenario, options, runPrefix, worker, cleanup, unregister });
   const records = log.trace.records;
   const results = runCheckers({ records, tasks: scenario.tasks });
   const skippedFaults = records.flatMap((r) => (r.kind === "fault.skipped" ? [r.data.fault] : []));
-  return { worker: typeof options.worker === "string" ? options.worker : options.worker.name, verdicts: verdictsOf(results), results, records, wallMs, finished, runPrefix, leftover, skippedFaults };
+  return { worker, verdicts: verdictsOf(results), results, records, wallMs, finished, runPrefix, leftover, skippedFaults };
+}
+
+/** What closeRun needs of the run. */
+interface ClosingRun {
+  scenario: Scenario;
+  options: RunScenarioRealOptions;
+  runPrefix: string;
+  worker: string;
+  cleanup: () => Promise<RunCleanup>;
+  /** Removes the ledger's fallback for this run's sessions and keys. */
+  unregister: (() => void) | undefined;
+}
+
+/**
+ * After the workers stopped: waits for the writes still in flight (they may create a session or
+ * key after the cleanup otherwise), removes the run's sessions and keys, and returns what is left.
+ * A stopped run reports what it removed to the ledger and rejects with AbortedError.
+ */
+async function closeRun(fleet: RealFleet, run: ClosingRun): Promise<RunCleanup["leftover"]> {
+  const { options, runPrefix, worker } = run;
+  const signal = options.signal;
+  await Promise.all(fleet.settling.map((p) => p.settled(settleTimeoutMs)));
+  let cleaned: RunCleanup;
+  try {
+    cleaned = await run.cleanup();
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    // The agent may be gone. Locksim's own disposable agent took the run's state with it; on the
+    // user's agent the fallback stays registered, so the closing report names what may be left.
+    if (options.disposableAgent) {
+      run.unregister?.();
+      options.ledger?.noteRemoved(`the sessions and keys of ${runPrefix} (worker ${worker}), with the agent locksim started, which had already stopped`);
+    }
+    throw new AbortedError(`real replay of ${run.scenario.name} (worker ${worker}); its cleanup failed: ${error instanceof Error ? error.message : String(error)}`, signal.reason);
+  } finally {
+    for (const c of fleet.clients) c.close();
+  }
+  run.unregister?.();
+  const { removed, leftover } = cleaned;
+  if (signal?.aborted) {
+    options.ledger?.noteRemoved(`${removed.sessions} session(s) and ${removed.keys} key(s) of ${runPrefix} (worker ${worker})${leftover.sessions + leftover.keys ? `; LEFT ${leftover.sessions} session(s), ${leftover.keys} key(s)` : ""}`);
+    throw new AbortedError(`real replay of ${run.scenario.name} (worker ${worker})`, signal.reason);
+  }
+  return leftover;
 }
