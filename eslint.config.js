@@ -23,6 +23,15 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // Size rules (design.md §3): one concept per file, functions that fit on a screen. Blank lines
+  // and comments do not count: a well-explained function is not a long one.
+  {
+    files: ["sim/**/*.ts", "src/**/*.ts", "replay/**/*.ts", "properties/**/*.ts", "cli/**/*.ts"],
+    rules: {
+      "max-lines": ["error", { max: 300, skipBlankLines: true, skipComments: true }],
+      "max-lines-per-function": ["error", { max: 70, skipBlankLines: true, skipComments: true }],
+    },
+  },
   {
     files: ["sim/**/*.ts", "src/**/*.ts"],
     ignores: ["src/real/**", "sim/determinism-guard.ts", "src/cli/**"],
