@@ -1,6 +1,6 @@
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
-import { runSweep } from "../properties/sweep.js";
+import { runSweep, safetyChecks } from "../properties/sweep.js";
 import { loadWorker, workerRefFrom, type WorkerRef } from "../properties/worker-ref.js";
 import { writeCounterexampleHtml } from "./html-output.js";
 import { defaultRequiredMarks } from "../sim/coverage/coverage-marks.js";
@@ -24,6 +24,7 @@ export interface CheckFlags {
   timeBudget?: number;
   requireMarks?: string;
   html?: string;
+  keepGoing?: boolean;
 }
 
 /**
@@ -43,6 +44,7 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
     threads: flags.threads,
     shard: flags.shard,
     requireMarks: requiredMarks(flags.requireMarks, ref),
+    keepGoing: flags.keepGoing,
     timeBudgetMs: flags.timeBudget,
     signal,
     progress: !flags.json && process.stderr.isTTY,
@@ -51,7 +53,8 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
   if (flags.html) await writeCounterexampleHtml(flags.html, summary, await loadWorker(ref));
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
-  return summary.counterexample || summary.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
+  const unsafe = summary.counterexample !== undefined || safetyChecks.some((c) => summary.violations[c] > 0);
+  return unsafe || summary.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
 }
 
 /** `--require-marks a,b`, or `default`: the reference kind's default set. */

@@ -76,6 +76,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--resource <policy>", "where effects land (default highest-token)", parseResource)
     .option("--threads <n>", "worker threads (default: one per core)", parseCount)
     .option("--require-marks <list>", "fail unless every run-state mark named is reached at least once ('default': the worker kind's set; see README, Coverage)")
+    .option("--keep-going", "count every run (coverage, statistics); do not stop or shrink at the first counterexample")
     .option("--shard <i/n>", "run only the i-th of n contiguous slices of the generated sequence (merge the summaries with 'locksim merge')", parseShard)
     .option("--time-budget <duration>", "stop after this much wall time (e.g. 10m) instead of after --runs", parseDurationMs)
     .option("--out <dir>", "where counterexamples are written", "scenarios/regressions")

@@ -48,6 +48,8 @@ export interface SweepOptions {
   collectVerdicts?: boolean;
   /** Runs per batch. Default 50. */
   batchSize?: number;
+  /** Run every scenario and count, without stopping (or shrinking) at the first counterexample. */
+  keepGoing?: boolean | undefined;
   /** Coverage marks every sweep must reach (e.g. `defaultRequiredMarks[kind]`); unreached ones fail it. */
   requireMarks?: string[] | undefined;
 }
@@ -149,7 +151,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const range = shardRange(options.runs, options.shard);
   const w = options.worker;
   const worker: LoadedWorker = typeof w === "object" && "factory" in w ? { ref: undefined, name: w.name, factory: w.factory } : await loadWorker(typeof w === "string" ? { kind: w } : w);
-  const sequence: SweepSequence = { seed: options.seed, workerName: worker.name, faultTypes, resource: options.resource };
+  const sequence: SweepSequence = { seed: options.seed, workerName: worker.name, faultTypes, resource: options.resource, keepGoing: options.keepGoing };
   const bar = options.progress ? new cliProgress.SingleBar({ format: "  {bar} {value}/{total} runs | {rate} runs/s | {status}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(range.to - range.from, 0, { rate: 0, status: "sweeping" });
   const t0 = performance.now();

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readdirSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 /** Runs the CLI from source; resolves with its exit code and output. */
 function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -13,6 +13,17 @@ function locksim(...args: string[]): Promise<{ code: number; stdout: string; std
     });
   });
 }
+
+// Every temp dir a test makes is removed when the file is done, also after a failure.
+const temps: string[] = [];
+async function temp(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "locksim-"));
+  temps.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 describe("locksim CLI", () => {
   it("run --json twice with the same seed prints the same traceHash; exit 0 when the verdicts meet the expectations, 1 with --strict", async () => {
@@ -46,7 +57,7 @@ describe("locksim CLI", () => {
   });
 
   it("check finds the naive worker's double effect, writes a counterexample and prints its replay command", async () => {
-    const out = await mkdtemp(join(tmpdir(), "locksim-"));
+    const out = await temp();
     const r = await locksim("check", "--worker", "naive", "--runs", "300", "--seed", "4", "--out", out);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/COUNTEREXAMPLE after \d+ run\(s\)/);
@@ -70,7 +81,7 @@ describe("locksim CLI", () => {
   });
 
   it("bad input: exit 2 and a message naming the file, the field, what was expected and what was found", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "locksim-"));
+    const dir = await temp();
     const bad = join(dir, "bad.json");
     await writeFile(bad, JSON.stringify({ name: "x", why: "y", seed: 1, consul: { ttlMs: 5000 }, workers: { count: 2 }, tasks: [{ id: "t1", durationMs: 10 }], faults: [{ type: "pause", atMs: 0, worker: "w9", durationMs: 1 }], horizonMs: 60000, expect: { naive: {} } }));
     const r = await locksim("run", bad);
@@ -88,5 +99,25 @@ describe("locksim CLI", () => {
     const r4 = await locksim("run", join(dir, "missing.json"));
     expect(r4.code).toBe(2);
     expect(r4.stderr).toContain("cannot read scenario");
+  });
+
+  it("exit codes follow the scenario's expectations: a wrong expectation exits 1 and names the mismatch; --out that is a file exits 2", async () => {
+    const dir = await temp();
+    try {
+      const wrong = JSON.parse(await readFile("scenarios/crash-mid-task.json", "utf8")) as { expect: Record<string, Record<string, string>> };
+      wrong.expect.fenced!.atMostOnce = "violated";
+      const file = join(dir, "wrong.json");
+      await writeFile(file, JSON.stringify(wrong));
+      const r = await locksim("run", file, "--worker", "fenced");
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain("MISMATCH atMostOnce: expected violated, got holds");
+      const asFile = join(dir, "not-a-dir");
+      await writeFile(asFile, "x");
+      const out = await locksim("check", "--worker", "naive", "--runs", "50", "--seed", "4", "--out", asFile);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`--out ${asFile}: expected a directory`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -50,3 +50,17 @@ describe("nondeterministic workers are caught, naming the call, with exit 3", ()
     });
   }
 });
+
+describe("a worker that exits or throws is the worker's failure (exit 3), not a verdict", () => {
+  it("process.exit(0) inside the world", { timeout: 60_000 }, async () => {
+    const r = await locksim("run", scenario, "--worker-module", "test/fixtures/workers/exit-worker.ts", "--no-check-determinism");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("process.exit was called inside the simulated world");
+  });
+  it("a worker that throws", { timeout: 60_000 }, async () => {
+    const r = await locksim("run", scenario, "--worker-module", "test/fixtures/workers/throwing-worker.ts", "--no-check-determinism", "--json");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/the worker under test failed: the worker threw:[\s\S]*boom from the worker/);
+    expect((JSON.parse(r.stdout) as { error: { exitCode: number } }).error.exitCode).toBe(3);
+  });
+});
