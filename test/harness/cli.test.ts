@@ -120,4 +120,16 @@ describe("locksim CLI", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("a custom worker that logs nothing: exclusive execution and fencing are not applicable, never holds", async () => {
+    const r = await locksim("run", "scenarios/crash-mid-task.json", "--worker-module", "test/fixtures/workers/silent-worker.ts", "--json");
+    const out = JSON.parse(r.stdout) as { verdicts: Record<string, string>; details: Record<string, string> };
+    expect(out.verdicts.exclusiveExecution).toBe("not-applicable");
+    expect(out.details.exclusiveExecution).toBe("not applicable: no task starts were recorded");
+    expect(out.verdicts.fencing).toBe("not-applicable");
+    expect(out.verdicts.modelInvariants).toBe("not-applicable");
+    // The effect is judged from the resource's own records, whatever the worker logs.
+    expect(out.verdicts.atMostOnce).toBe("holds");
+    expect(r.code).toBe(0);
+  });
 });
