@@ -1,4 +1,5 @@
 import { InputError, LocksimError } from "../src/errors.js";
+import { ConsulProviderError } from "../replay/consul-provider.js";
 import { DeterminismError } from "../sim/sim-errors.js";
 import { NondeterminismError } from "../sim/scenario/check-determinism.js";
 
@@ -20,7 +21,8 @@ export class WorkerFailedError extends LocksimError {}
 export function classify(error: unknown): { code: number; kind: string } {
   const fromThread = error as { answer?: { code: number; kind: string } };
   if (error instanceof LocksimError && fromThread.answer) return { code: fromThread.answer.code, kind: fromThread.answer.kind };
-  if (error instanceof InputError) return { code: exitCodes.badInput, kind: "bad input" };
+  // No Consul to be had is the environment's answer to what was asked: bad input, not a bug.
+  if (error instanceof InputError || error instanceof ConsulProviderError) return { code: exitCodes.badInput, kind: "bad input" };
   if (error instanceof DeterminismError || error instanceof NondeterminismError || error instanceof WorkerFailedError) return { code: exitCodes.workerFailed, kind: "the worker under test failed" };
   return { code: exitCodes.internal, kind: "internal error" };
 }
