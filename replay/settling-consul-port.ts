@@ -1,6 +1,6 @@
 import { AbortedError } from "../src/errors.js";
 import { ForwardingConsulPort } from "../src/forwarding-consul-port.js";
-import type { KvPutOptions, SessionCreateOptions } from "../src/ports/consul-port.js";
+import type { CallOptions, KvPutOptions, SessionCreateOptions, TxnOp, TxnResult } from "../src/ports/consul-port.js";
 
 /**
  * A ConsulPort that lets the writes which create state on the agent (session create, KV put) run to
@@ -22,6 +22,10 @@ export class SettlingConsulPort extends ForwardingConsulPort {
 
   override kvPut(key: string, value: string | null, options?: KvPutOptions): Promise<boolean> {
     return this.settle(options?.acquire !== undefined ? "kv.acquire" : "kv.put", options?.signal, () => this.inner.kvPut(key, value, { ...options, signal: undefined }));
+  }
+
+  override txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult> {
+    return this.settle("txn", options?.signal, () => this.inner.txn(ops, { ...options, signal: undefined }));
   }
 
   /**

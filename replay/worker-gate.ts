@@ -1,6 +1,6 @@
 import { ConsulUnavailableError } from "../src/errors.js";
 import type { Clock } from "../src/ports/clock.js";
-import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "../src/ports/consul-port.js";
+import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp } from "../src/ports/consul-port.js";
 import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "../src/ports/task-store.js";
 import { blockingTimeoutMs, defaultCallTimeoutMs } from "../src/consul-wire.js";
 import { systemClock, systemRandom } from "../src/real/system-clock.js";
@@ -137,6 +137,7 @@ export class WorkerGate {
       },
       kvPut: (key: string, value: string | null, o?: KvPutOptions) => g(() => this.call("kv.put", o, t(o), () => inner.kvPut(key, value, o))),
       kvDelete: (key: string, o?: CallOptions & { cas?: number }) => g(() => this.call("kv.delete", o, t(o), () => inner.kvDelete(key, o))),
+      txn: (ops: readonly TxnOp[], o?: CallOptions) => g(() => this.call("txn", o, t(o), () => inner.txn(ops, o))),
     };
   }
 

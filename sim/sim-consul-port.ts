@@ -1,5 +1,6 @@
 import { AbortedError, ConsulHttpError, ConsulUnavailableError } from "../src/errors.js";
-import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "../src/ports/consul-port.js";
+import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp, TxnResult } from "../src/ports/consul-port.js";
+import { txnOpsToJson, txnResultFromJson } from "../src/consul-txn-wire.js";
 import { msToGoDuration } from "../src/ports/consul-port.js";
 import { blockingTimeoutMs, defaultCallTimeoutMs, entryFromJson, sessionCreateBody, sessionFromJson } from "../src/consul-wire.js";
 import type { HttpRequest, HttpResponse } from "./consul/http-types.js";
@@ -88,5 +89,13 @@ export class SimConsulPort implements ConsulPort {
     const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${key}`, query }, options, defaultCallTimeoutMs);
     if (res.status !== 200) this.fail("kv.delete", res);
     return JSON.parse(res.body) === true;
+  }
+
+  async txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult> {
+    const body = JSON.stringify(txnOpsToJson(ops));
+    const res = await this.send("txn", { method: "PUT", path: "/v1/txn", body }, options, defaultCallTimeoutMs);
+    const result = txnResultFromJson(res.status, res.status === 200 || res.status === 409 ? JSON.parse(res.body) : undefined);
+    if (!result) this.fail("txn", res);
+    return result;
   }
 }

@@ -1,4 +1,4 @@
-import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "./ports/consul-port.js";
+import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp, TxnResult } from "./ports/consul-port.js";
 
 /** A ConsulPort that passes every call to `inner`: the base of decorators that change one or two calls. */
 export class ForwardingConsulPort implements ConsulPort {
@@ -30,5 +30,9 @@ export class ForwardingConsulPort implements ConsulPort {
 
   kvDelete(key: string, options?: CallOptions & { cas?: number }): Promise<boolean> {
     return this.inner.kvDelete(key, options);
+  }
+
+  txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult> {
+    return this.inner.txn(ops, options);
   }
 }

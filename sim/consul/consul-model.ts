@@ -15,6 +15,7 @@ import type { ModelEvents } from "./model-events.js";
 import { ModelInvariants } from "./model-invariants.js";
 import { SessionEndpoints } from "./session-endpoints.js";
 import { SessionTtlTimers } from "./session-ttl-timers.js";
+import { TxnEndpoint, type TxnOutcome } from "./txn-endpoint.js";
 
 /** Settings of the model; the defaults are Consul 1.8.7's. */
 export interface ConsulModelOptions {
@@ -46,6 +47,7 @@ export class ConsulModel implements StateListener {
   private readonly leader: LeaderState;
   private readonly invariants = new ModelInvariants();
   private readonly router: HttpRouter;
+  private readonly txnObservers: ((outcome: TxnOutcome) => void)[] = [];
 
   constructor(world: World, options: ConsulModelOptions = {}) {
     this.world = world;
@@ -67,6 +69,7 @@ export class ConsulModel implements StateListener {
         sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
         kv: new KvEndpoints({ state, world, queries: this.queries, events }),
         checks: new AgentChecks({ state, world, events }),
+        txn: new TxnEndpoint({ state, world, events, onTxn: (outcome) => this.txnObservers.forEach((observe) => observe(outcome)) }),
       }),
     );
     world.network.register(options.service ?? "consul", (request) => this.handle(request as HttpRequest));
@@ -92,6 +95,15 @@ export class ConsulModel implements StateListener {
   /** Records each invariant violation as `consul.invariant` (the modelInvariants checker reads them). */
   private checkInvariants(): void {
     for (const violation of this.invariants.check(this.state)) this.record("consul.invariant", { violation });
+  }
+
+  /**
+   * Calls `observer` with every transaction that reached the server, applied or refused: what
+   * Consul itself did, whatever the caller later hears (its answer may be lost on the way back).
+   * The simulator uses it to judge effects that land in Consul KV (sim/consul-effects.ts).
+   */
+  observeTxns(observer: (outcome: TxnOutcome) => void): void {
+    this.txnObservers.push(observer);
   }
 
   // ---- StateListener -----------------------------------------------------------------------

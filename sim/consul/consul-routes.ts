@@ -3,12 +3,15 @@ import { json } from "./http-replies.js";
 import { route, type Route } from "./http-router.js";
 import type { KvEndpoints } from "./kv-endpoints.js";
 import type { SessionEndpoints } from "./session-endpoints.js";
+import type { TxnEndpoint } from "./txn-endpoint.js";
 
 /** The endpoints the routing table dispatches to. */
 export interface ConsulEndpoints {
   sessions: SessionEndpoints;
   kv: KvEndpoints;
   checks: AgentChecks;
+  /** PUT /v1/txn (sim/consul/txn-endpoint.ts). */
+  txn: TxnEndpoint;
 }
 
 /** The address /v1/status/leader reports: a dev agent's server RPC address. */
@@ -19,7 +22,7 @@ const leaderAddress = "127.0.0.1:8300";
  * (agent/http_oss.go), limited to what the lock harness uses. A known path asked with another
  * method gets 405 (measured: `PUT /v1/session/info/x` → `Allow: OPTIONS,GET`); an unknown one 404.
  */
-export function consulRoutes({ sessions, kv, checks }: ConsulEndpoints): Route[] {
+export function consulRoutes({ sessions, kv, checks, txn }: ConsulEndpoints): Route[] {
   // The key is the rest of the path, URL-decoded (Consul reads it from the decoded URL path).
   const key = (rest: string): string => decodeURIComponent(rest);
   return [
@@ -37,5 +40,7 @@ export function consulRoutes({ sessions, kv, checks }: ConsulEndpoints): Route[]
     route(["PUT"], "/v1/agent/check/warn/*id", (_req, p) => checks.update(p.id, "warning")),
     route(["PUT"], "/v1/agent/check/fail/*id", (_req, p) => checks.update(p.id, "critical")),
     route(["GET"], "/v1/status/leader", () => json(200, leaderAddress)),
+    // An exact path: /v1/txn/anything is a 404 (measured); other methods get 405 `Allow: OPTIONS,PUT`.
+    route(["PUT"], "/v1/txn", (req) => txn.handle(req.query ?? {}, req.body)),
   ];
 }

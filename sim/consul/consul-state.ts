@@ -255,6 +255,23 @@ export class ConsulState {
     return true;
   }
 
+  /**
+   * Stores the KV writes a transaction staged, at its one Raft index (sim/consul/txn-endpoint.ts):
+   * each entry as staged (its indexes already set), null deleting the key. Watchers wake as for
+   * any write.
+   */
+  applyStagedWrites(writes: ReadonlyMap<string, KvRecord | null>, idx: number): void {
+    for (const [key, entry] of writes) {
+      if (entry === null) {
+        this.deleteEntry(key, idx);
+        continue;
+      }
+      this.kv.set(key, entry);
+      this.kvsIndex = idx;
+      this.listener.keyChanged(key);
+    }
+  }
+
   /** X-Consul-Index of a GET on a missing key: max(kvs, tombstones), at least 1. */
   missingKeyIndex(): number {
     return Math.max(this.kvsIndex, this.tombstoneIndex, 1);

@@ -81,6 +81,35 @@ export interface KvPutOptions extends CallOptions {
   flags?: number | bigint;
 }
 
+/**
+ * One KV operation of a transaction (PUT /v1/txn), with Consul's verbs. Values are UTF-8 strings
+ * here (null for none) and become base64 only inside the adapters; `index` is a ModifyIndex.
+ */
+export type TxnOp =
+  | { verb: "set"; key: string; value: string | null; flags?: number }
+  | { verb: "cas"; key: string; value: string | null; index: number; flags?: number }
+  | { verb: "lock" | "unlock"; key: string; value: string | null; session: string; flags?: number }
+  | { verb: "get" | "get-tree" | "check-not-exists" | "delete" | "delete-tree"; key: string }
+  | { verb: "check-index" | "delete-cas"; key: string; index: number }
+  | { verb: "check-session"; key: string; session: string };
+
+/** A KV verb of /v1/txn. */
+export type TxnVerb = TxnOp["verb"];
+
+/** Why an operation made a transaction fail: its position in the list and Consul's text. */
+export interface TxnOpError {
+  opIndex: number;
+  /** Consul's message, verbatim, e.g. `failed session check for key "k", current session "" != "…"`. */
+  what: string;
+}
+
+/**
+ * A transaction's outcome. `ok`: every operation applied, atomically, at one Raft index; `results`
+ * holds one entry per operation that yields one (writes and checks without their value, `get` with
+ * it, `get-tree` one per key). Otherwise Consul answered 409 and applied nothing.
+ */
+export type TxnResult = { ok: true; results: KvEntry[] } | { ok: false; errors: TxnOpError[] };
+
 /** The lock subset of Consul's API. */
 export interface ConsulPort {
   /** Creates a session; resolves with its id. */
@@ -97,6 +126,13 @@ export interface ConsulPort {
   kvPut(key: string, value: string | null, options?: KvPutOptions): Promise<boolean>;
   /** Deletes a key (with `cas`, only at that ModifyIndex). */
   kvDelete(key: string, options?: CallOptions & { cas?: number }): Promise<boolean>;
+  /**
+   * Applies `ops` as one transaction (PUT /v1/txn): all or nothing. Resolves the results, or the
+   * failing operations when Consul answered 409 (a failed check, a held lock, lock-delay…); rejects
+   * with ConsulHttpError on any other refusal (413 too many operations or too large, 400 bad body)
+   * and with InputError when `ops` is empty (the `consul` npm client refuses that).
+   */
+  txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult>;
 }
 
 /** Milliseconds as a Go duration string Consul accepts: "15s" for whole seconds, else "1500ms". */

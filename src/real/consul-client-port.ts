@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import Consul from "consul";
 import { AbortedError, ConsulHttpError, ConsulUnavailableError } from "../errors.js";
-import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry } from "../ports/consul-port.js";
+import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp, TxnResult } from "../ports/consul-port.js";
+import { txnOpsToJson, txnResultFromJson } from "../consul-txn-wire.js";
 import { msToGoDuration } from "../ports/consul-port.js";
 import { blockingTimeoutMs, defaultCallTimeoutMs, entryFromJson, sessionCreateBody, sessionFromJson } from "../consul-wire.js";
 
@@ -136,5 +137,16 @@ export class ConsulClientPort implements ConsulPort {
     const [res, out] = await this.call<boolean>("kv.delete", (o) => this.client.kv.del(o as never), opts, options, defaultCallTimeoutMs);
     if (res.statusCode !== 200) this.fail("kv.delete", res);
     return out === true;
+  }
+
+  /** PUT /v1/txn through the client's `transaction.create`; a 409 is an outcome, not an error. */
+  async txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult> {
+    const operations = txnOpsToJson(ops);
+    const [res, out] = await this.call<unknown>("txn", (o) => this.client.transaction.create(operations as never, o as never), {}, options, defaultCallTimeoutMs);
+    // On a 409 the client rejects and `call` hands back the response, whose body papi parsed as JSON.
+    const body: unknown = res.statusCode === 200 ? out : typeof res.body === "string" && res.body.trim().startsWith("{") ? JSON.parse(res.body) : res.body;
+    const result = txnResultFromJson(res.statusCode, body);
+    if (!result) this.fail("txn", res);
+    return result;
   }
 }
