@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { InMemoryResource } from "../src/resources/in-memory-resource.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
+import { TxnEffectPort } from "./txn-effect-port.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import { sleepingTask } from "../src/sleeping-task.js";
 import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
@@ -72,7 +73,7 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
         workerId,
         clock: systemClock,
         random: systemRandom,
-        consul: port,
+        consul: new TxnEffectPort(port, settings.keyPrefix, (c) => store.recordConsulEffect(c)),
         store,
         settings,
         runTask: sleepingTask(systemClock),

@@ -6,6 +6,7 @@ import { cleanUpRun, type RunCleanup } from "./real-fleet.js";
 import { AbortedError } from "../src/errors.js";
 import type { CleanupLedger } from "./cleanup-ledger.js";
 import { SettlingConsulPort } from "./settling-consul-port.js";
+import { TxnEffectPort } from "./txn-effect-port.js";
 import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
@@ -115,7 +116,8 @@ class RealFleet implements RealFleetControl {
     this.states.set(id, "running");
     const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token });
     const recorder = new RecordingConsulPort(client);
-    const settling = new SettlingConsulPort(recorder);
+    // Effects written into Consul count where the agent applied them, below the gate.
+    const settling = new SettlingConsulPort(new TxnEffectPort(recorder, this.settings.keyPrefix, (c) => this.store.recordConsulEffect(c)));
     this.clients.push(client);
     this.recorders.push(recorder);
     this.settling.push(settling);

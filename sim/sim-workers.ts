@@ -5,6 +5,7 @@ import type { TaskSpec } from "../src/ports/task-store.js";
 import { sleepingTask } from "../src/sleeping-task.js";
 import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
 import { ConsulModel } from "./consul/consul-model.js";
+import { modelEffectCommits } from "./consul/txn-effects.js";
 import type { HostFactory } from "./host.js";
 import { SimConsulPort } from "./sim-consul-port.js";
 import { World } from "./world.js";
@@ -76,6 +77,10 @@ export function buildSimFleet(options: SimFleetOptions): SimFleet {
     onEvent: (event) => world.emit("store", event),
   });
   const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings };
+  // Consul as the resource: effect keys written by transactions count where the model applied them.
+  model.observeTxns((outcome) => {
+    for (const commit of modelEffectCommits(settings.keyPrefix, outcome)) store.recordConsulEffect(commit);
+  });
   const factory = workerHost({ world, worker: options.worker, store, settings, wrapConsul: options.wrapConsul });
   const hostIds: string[] = [];
   for (let i = 1; i <= options.workers; i++) {

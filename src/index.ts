@@ -10,6 +10,10 @@ export type {
   KvPutOptions,
   SessionCreateOptions,
   SessionEntry,
+  TxnOp,
+  TxnOpError,
+  TxnResult,
+  TxnVerb,
 } from "./ports/consul-port.js";
 export { msToGoDuration } from "./ports/consul-port.js";
 export type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "./ports/task-store.js";
@@ -44,6 +48,8 @@ export { naiveWorker } from "./workers/naive-worker.js";
 export { consulApiLockWorker } from "./workers/consul-api-lock-worker.js";
 export { ConsulApiLock, apiLockDefaults, type ApiLockOptions, LockConflictError, LockHeldError, LockNotHeldError } from "./workers/consul-api-lock.js";
 export { fencedWorker } from "./workers/fenced-worker.js";
+export { txnFencedWorker, effectTxnOps } from "./workers/txn-fenced-worker.js";
+export { effectKey, effectValue, effectCommitsOfTxn, type ConsulEffectCommit, type ObservedTxn, type ObservedTxnOp } from "./resources/consul-effects.js";
 export { acquireFencedLock, fencedLockDefaults, type FencedLock, type FencedLockEvent, type FencedLockOptions } from "./lease/fenced-lock.js";
 export { LocalLease } from "./lease/local-lease.js";
 export { runLeaseRenewer, type LeaseRenewerOptions } from "./lease/lease-renewer.js";

@@ -100,7 +100,7 @@ export class ConsulModel implements StateListener {
   /**
    * Calls `observer` with every transaction that reached the server, applied or refused: what
    * Consul itself did, whatever the caller later hears (its answer may be lost on the way back).
-   * The simulator uses it to judge effects that land in Consul KV (sim/consul-effects.ts).
+   * The simulator uses it to judge effects that land in Consul KV (sim/consul/txn-effects.ts).
    */
   observeTxns(observer: (outcome: TxnOutcome) => void): void {
     this.txnObservers.push(observer);

@@ -24,6 +24,8 @@ export const markCatalog = {
   "lock-loss-noticed": { means: "a worker noticed it lost its lock", enabledBy: "pause, partition, drop-renewals or leader-failover" },
   "task-aborted": { means: "a task was aborted mid-run", enabledBy: "any fault that makes a worker notice a lost lock" },
   "worker-restarted": { means: "a crashed worker restarted", enabledBy: "crash with restartAfterMs" },
+  "effect-refused-by-consul": { means: "Consul refused an effect's transaction (its check-session found another holder, or none)", enabledBy: "pause, partition or clock-drift of a holder whose effect is a Consul transaction (txn-fenced)" },
+  "txn-commit-unanswered": { means: "a worker got no answer to its effect's transaction (it may have been applied)", enabledBy: "partition or slow-network during the commit of txn-fenced" },
 } satisfies Record<string, MarkInfo>;
 
 /** A built-in mark's name. */
@@ -34,6 +36,7 @@ export const defaultRequiredMarks: Record<string, MarkName[]> = {
   naive: ["session-expired-under-live-holder", "acquire-refused-by-lock-delay", "renew-after-expiry"],
   "consul-api-lock": ["session-expired-under-live-holder", "acquire-refused-by-lock-delay", "task-aborted"],
   fenced: ["session-expired-under-live-holder", "lock-loss-noticed", "task-aborted"],
+  "txn-fenced": ["session-expired-under-live-holder", "lock-loss-noticed", "effect-refused-by-consul"],
 };
 
 /** The marks a run reached, from its trace. */
@@ -71,6 +74,7 @@ export function marksOf(records: readonly TraceRecord[]): Set<string> {
         break;
       case "store.commit":
         if (!r.data.accepted && r.data.reason === "stale-token") reached.add("stale-commit-refused");
+        if (!r.data.accepted && r.data.reason?.startsWith("consul:")) reached.add("effect-refused-by-consul");
         break;
       case "consul.leader.elected":
         if ((r.data.sessions ?? 0) > 0) reached.add("failover-rearmed-timers");

@@ -16,7 +16,7 @@ export type CheckName = (typeof checkNames)[number];
 export const verdictNames = ["holds", "violated", "not-applicable"] as const;
 export type Verdict = (typeof verdictNames)[number];
 
-export const workerKindNames = ["naive", "consul-api-lock", "fenced"] as const;
+export const workerKindNames = ["naive", "consul-api-lock", "fenced", "txn-fenced"] as const;
 
 /** A worker's name in `expect`: a reference kind, or a user's module worker (`file` or `file#export`). */
 const workerName = z.string().min(1);

@@ -1,3 +1,5 @@
+import type { CommitResult } from "../ports/task-store.js";
+
 /**
  * A lock a worker holds on one task, as a handle: everything needed to use the lock and to give it
  * back travels with it, so a worker keeps no table from handles to sessions (design.md §2, Workers).
@@ -21,4 +23,10 @@ export interface HeldLock {
    * logs that and moves on, and the session's TTL cleans up what was left.
    */
   release(): Promise<void>;
+  /**
+   * The effect, for a lock that guards it itself: e.g. a Consul transaction that first checks that
+   * the session still holds the lock key (the txn-fenced worker). When present the job runner
+   * calls it instead of `store.commit`.
+   */
+  commit?(): Promise<CommitResult>;
 }

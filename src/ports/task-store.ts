@@ -18,8 +18,12 @@ export interface CommitRequest {
 /** Whether a commit took effect, and if not, why. */
 export interface CommitResult {
   accepted: boolean;
-  /** stale-token: lower than a token the store has seen; duplicate-token: this token already took effect; missing-token: a fenced store needs one. */
-  reason?: "stale-token" | "duplicate-token" | "missing-token";
+  /**
+   * stale-token: lower than a token the store has seen; duplicate-token: this token already took
+   * effect; missing-token: a fenced store needs one; refused-by-consul: the effect was a Consul
+   * transaction and Consul refused it (its session no longer held the lock).
+   */
+  reason?: "stale-token" | "duplicate-token" | "missing-token" | "refused-by-consul";
 }
 
 /** What a worker may do before running a fenced task. */

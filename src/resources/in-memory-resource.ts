@@ -1,5 +1,6 @@
 import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "../ports/task-store.js";
 import type { TraceEvent } from "../trace-events.js";
+import type { ConsulEffectCommit } from "./consul-effects.js";
 import { defaultResourcePolicy, type ResourcePolicy } from "./resource-policy.js";
 
 /** One commit attempt, as the resource saw it. */
@@ -88,6 +89,22 @@ export class InMemoryResource implements TaskStore {
     const data = { task: taskId, worker: request.workerId, token: request.token ?? null, accepted: result.accepted, ...(result.reason ? { reason: result.reason } : {}) };
     this.onEvent?.({ kind: "store.commit", data });
     return result;
+  }
+
+  /**
+   * A commit that happened in Consul rather than here (consul-effects.ts): what Consul applied is
+   * recorded as is, whatever the policy, because Consul was the resource. A refused one is recorded
+   * with Consul's reason. Tasks committed this way are no longer pending.
+   */
+  recordConsulEffect(commit: ConsulEffectCommit): void {
+    const { taskId, workerId, token, accepted } = commit;
+    if (accepted) {
+      const before = this.effects.get(taskId);
+      this.effects.set(taskId, { count: (before?.count ?? 0) + 1, token });
+    }
+    this.attempts.push({ taskId, workerId, token, accepted, reason: accepted ? undefined : "refused-by-consul" });
+    const data = { task: taskId, worker: workerId, token: token ?? null, accepted, ...(accepted ? {} : { reason: `consul: ${commit.refusal ?? "refused"}` }) };
+    this.onEvent?.({ kind: "store.commit", data });
   }
 
   private decide(taskId: string, token: number | undefined): CommitResult {

@@ -39,7 +39,7 @@ export function jobRunner(env: WorkerEnv, strategy: LockStrategy): Worker {
       env.log("task.no-commit", { task: task.id, reason: describe(handle.signal.reason ?? "lease no longer held") });
       return "lost";
     }
-    const result = await store.commit(task.id, { workerId: env.workerId, token: handle.token });
+    const result = handle.commit ? await handle.commit() : await store.commit(task.id, { workerId: env.workerId, token: handle.token });
     return result.accepted ? "committed" : "rejected";
   }
 

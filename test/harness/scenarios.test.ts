@@ -2,15 +2,22 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../sim/scenario/load-scenario.js";
 import { runScenario } from "../../sim/scenario/run-scenario.js";
-import type { WorkerKind } from "../../src/workers/worker-kinds.js";
+import { workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js";
 
 const shipped = readdirSync("scenarios").filter((f) => f.endsWith(".json") && f !== "scenario.schema.json");
 
 describe("shipped scenarios meet their expected verdicts, per worker", () => {
-  it("ships the eight fault stories", () => {
+  it("ships the nine fault stories", () => {
     expect(shipped.sort()).toEqual(
-      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task"].map((n) => `${n}.json`),
+      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task", "txn-fenced-late-write-refused"].map((n) => `${n}.json`),
     );
+  });
+
+  it("every shipped scenario holds every reference worker kind to its expectations", async () => {
+    for (const file of shipped) {
+      const scenario = await loadScenario(`scenarios/${file}`);
+      expect(Object.keys(scenario.expect).sort(), file).toEqual(Object.keys(workerKinds).sort());
+    }
   });
 
   for (const file of shipped) {

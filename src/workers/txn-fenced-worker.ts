@@ -1,0 +1,127 @@
+import { LocksimError } from "../errors.js";
+import { acquireFencedLock, type FencedLock } from "../lease/fenced-lock.js";
+import type { HeldLock } from "../lease/held-lock.js";
+import type { ConsulPort, TxnOp } from "../ports/consul-port.js";
+import type { CommitResult, TaskStore } from "../ports/task-store.js";
+import { effectKey, effectValue } from "../resources/consul-effects.js";
+import { jobRunner } from "./job-runner.js";
+import type { WorkerEnv, WorkerFactory } from "./worker-types.js";
+
+/**
+ * The operations of the effect's transaction, in order:
+ * 1. `check-session` on the lock key for our own session: the write happens only if Consul, at the
+ *    Raft index of the write itself, still sees our session holding the lock. This is the check
+ *    HashiCorp Vault's Consul HA backend puts first in every write since two active nodes were seen
+ *    (hashicorp/vault PR #23013, physical/consul). No local check can replace it: a pause can land
+ *    between any local check and the write.
+ * 2. `check-not-exists` on the effect key: a transaction that was applied but whose answer was lost
+ *    can never be followed by a second effect, even by a retry.
+ * 3. `set` of the effect key, naming the writer and its fencing token.
+ */
+export function effectTxnOps(options: { lock: Pick<FencedLock, "key" | "session" | "token">; effectKey: string; workerId: string }): TxnOp[] {
+  const { lock } = options;
+  return [
+    { verb: "check-session", key: lock.key, session: lock.session },
+    { verb: "check-not-exists", key: options.effectKey },
+    { verb: "set", key: options.effectKey, value: effectValue({ workerId: options.workerId, token: lock.token }) },
+  ];
+}
+
+/** Whether the task's effect is in Consul, by a `?consistent` read; undefined when Consul did not answer. */
+async function effectExists(consul: ConsulPort, key: string): Promise<boolean | undefined> {
+  try {
+    return (await consul.kvGet(key, { consistent: true })).entry !== null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tasks as this worker sees them: the list comes from the worker's store, but whether a task is
+ * done is Consul's answer (its effect key exists), because Consul is where the effect lands. A
+ * task whose state Consul cannot tell now is treated as pending (taking its lock will fail too).
+ */
+function consulEffectStore(env: WorkerEnv): TaskStore {
+  const { consul, settings } = env;
+  const exists = (taskId: string): Promise<boolean | undefined> => effectExists(consul, effectKey(settings.keyPrefix, taskId));
+  return {
+    async listPending() {
+      const pending = [];
+      for (const task of await env.store.listPending()) if ((await exists(task.id)) !== true) pending.push(task);
+      return pending;
+    },
+    async isCommitted(taskId) {
+      return (await exists(taskId)) === true;
+    },
+    // The re-check under the lock: a consistent read of the effect key. Consul is the resource and
+    // has no fence to raise; a read that fails skips the task for this pass.
+    async claim(taskId) {
+      const found = await exists(taskId);
+      return found === false ? { proceed: true } : { proceed: false, ...(found ? { reason: "committed" as const } : {}) };
+    },
+    commit(taskId) {
+      return Promise.reject(new LocksimError("txn-fenced commits through its lock's transaction, never through the store", { taskId }));
+    },
+  };
+}
+
+/** The lock handle: the fenced lock, whose effect is the guarded transaction. */
+function txnFencedHandle(env: WorkerEnv, lock: FencedLock, taskId: string): HeldLock {
+  const key = effectKey(env.settings.keyPrefix, taskId);
+  return {
+    signal: lock.signal,
+    token: lock.token,
+    // Held until a loss is noticed (renew 404, lease watchdog, monitor): the local lease ends the
+    // task, but the commit's safety is Consul's check at the write, so no local check gates it.
+    stillHeld: () => !lock.signal.aborted,
+    release: () => lock.release(),
+    async commit(): Promise<CommitResult> {
+      try {
+        const result = await env.consul.txn(effectTxnOps({ lock, effectKey: key, workerId: env.workerId }));
+        return result.ok ? { accepted: true } : { accepted: false, reason: "refused-by-consul" };
+      } catch (error) {
+        // No answer: the transaction may have been applied. It is never sent again in this tenure;
+        // the next pass reads the effect key, and check-not-exists refuses any second write.
+        env.log("mark", { name: "txn-commit-unanswered", task: taskId, error: error instanceof Error ? error.message : String(error) });
+        return { accepted: false };
+      }
+    },
+  };
+}
+
+/**
+ * `txn-fenced` (design.md §2, Workers): the lock of `fenced` (acquireFencedLock: local lease,
+ * renewer, watchdog, monitor, ModifyIndex token), but the effect is a Consul KV write,
+ * `<keyPrefix>/<task>/effect`, inside a transaction whose first operation checks that our session
+ * still holds the lock key (effectTxnOps). The resource is Consul itself: a paused or partitioned
+ * holder's late write is refused by Consul, whatever the holder's clock says, so the effect happens
+ * at most once under every fault; exclusive execution can still fail, as for any lease.
+ */
+export const txnFencedWorker: WorkerFactory = (env) => {
+  const { consul, clock, settings } = env;
+  return jobRunner(
+    { ...env, store: consulEffectStore(env) },
+    {
+      async tryLock(task, key, signal) {
+        const lock = await acquireFencedLock({
+          consul,
+          clock,
+          key,
+          value: env.workerId,
+          ttlMs: settings.ttlMs,
+          leaseSafetyMarginMs: settings.leaseSafetyMarginMs,
+          lockDelayMs: settings.lockDelayMs,
+          behavior: settings.behavior ?? "release",
+          sessionName: `locksim-txn-fenced-${env.workerId}`,
+          signal,
+          onEvent(event) {
+            if (event.kind === "acquired") env.log("lock.acquired", { task: task.id, session: event.session, token: event.token });
+            else if (event.kind === "lost") env.log("lock.lost", { task: task.id, reason: `${event.reason.name}: ${event.reason.message}` });
+            else env.log("renew.error", { task: task.id, error: event.error instanceof Error ? event.error.message : String(event.error) });
+          },
+        });
+        return lock && txnFencedHandle(env, lock, task.id);
+      },
+    },
+  );
+};
