@@ -95,7 +95,7 @@ describe("locksim CLI", () => {
     expect(r2.stderr).toContain(`scenario ${notJson} is not valid JSON`);
     const r3 = await locksim("run", "scenarios/crash-mid-task.json", "--worker", "nosuch");
     expect(r3.code).toBe(2);
-    expect(r3.stderr).toContain('expected one of naive, consul-api-lock, fenced; found "nosuch"');
+    expect(r3.stderr).toContain('expected one of naive, consul-api-lock, fenced, txn-fenced; found "nosuch"');
     const r4 = await locksim("run", join(dir, "missing.json"));
     expect(r4.code).toBe(2);
     expect(r4.stderr).toContain("cannot read scenario");
