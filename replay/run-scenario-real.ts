@@ -10,7 +10,7 @@ import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
 import { workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
-import type { WorkerFactory, WorkerSettings } from "../src/workers/worker-types.js";
+import { clientDeadlineOf, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
 import { runCheckers } from "../sim/checkers/all-checkers.js";
 import type { CheckResult } from "../sim/checkers/check-types.js";
 import { playFaults } from "../sim/faults/fault-engine.js";
@@ -109,11 +109,20 @@ class RealFleet implements RealFleetControl {
 
   /** Starts one incarnation of a worker behind a fresh gate. */
   start(id: string, incarnation: number): void {
-    const gate = new WorkerGate();
+    const w = this.options.worker;
+    const factory = typeof w === "string" ? workerKinds[w] : w.factory;
+    // The same client deadline as in the simulator: the settings', else the worker kind's own.
+    const clientDeadline = clientDeadlineOf(factory, this.settings);
+    const gate: WorkerGate = new WorkerGate({
+      clientDeadline,
+      record: (event) => {
+        if (gate.state !== "crashed") this.log.emit(id, event);
+      },
+    });
     this.gates.set(id, gate);
     this.incarnations.set(id, incarnation);
     this.states.set(id, "running");
-    const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token });
+    const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token, clientDeadline });
     const recorder = new RecordingConsulPort(client);
     const settling = new SettlingConsulPort(recorder);
     this.clients.push(client);
@@ -121,14 +130,13 @@ class RealFleet implements RealFleetControl {
     this.settling.push(settling);
     const clock = gate.clock();
     this.log.record(id, "host.start", { incarnation });
-    const w = this.options.worker;
-    const worker = (typeof w === "string" ? workerKinds[w] : w.factory)({
+    const worker = factory({
       workerId: id,
       clock,
       random: systemRandom,
       consul: gate.consul(settling),
       store: gate.store(this.store),
-      settings: this.settings,
+      settings: { ...this.settings, clientDeadline },
       runTask: (task, signal) => clock.sleepMs(task.durationMs, signal),
       log: (kind, ...data) => {
         if (gate.state !== "crashed") this.log.record(id, kind, ...data);

@@ -3,7 +3,7 @@ import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { ConsulPort } from "../src/ports/consul-port.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
 import { sleepingTask } from "../src/sleeping-task.js";
-import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { clientDeadlineOf, defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
 import { ConsulModel } from "./consul/consul-model.js";
 import type { HostFactory } from "./host.js";
 import { SimConsulPort } from "./sim-consul-port.js";
@@ -52,7 +52,7 @@ export function workerHost(options: {
 }): HostFactory {
   const { world } = options;
   return (ctx) => {
-    const port = new SimConsulPort(ctx);
+    const port = new SimConsulPort(ctx, "consul", clientDeadlineOf(options.worker, options.settings));
     return options.worker({
       workerId: ctx.hostId,
       clock: ctx.clock,
@@ -75,7 +75,8 @@ export function buildSimFleet(options: SimFleetOptions): SimFleet {
     policy: options.resource,
     onEvent: (event) => world.emit("store", event),
   });
-  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings };
+  // The worker's settings name the client deadline its port applies (its own, or its kind's).
+  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings, clientDeadline: clientDeadlineOf(options.worker, options.settings ?? {}) };
   const factory = workerHost({ world, worker: options.worker, store, settings, wrapConsul: options.wrapConsul });
   const hostIds: string[] = [];
   for (let i = 1; i <= options.workers; i++) {

@@ -1,0 +1,41 @@
+import type { SimEvent } from "./event-queue.js";
+
+/** Which direction a partition cuts. */
+export type PartitionMode = "requests" | "responses" | "both";
+
+/**
+ * How a partition cuts (issue 12, "real partitions come in two kinds"):
+ * - `drop`: packets vanish. A call neither answers nor fails until the client's own deadline or its
+ *   TCP keep-alive gives up; what was sent meanwhile is retransmitted by TCP and delivered after the
+ *   heal if the caller still waits (its connection survived).
+ * - `reject`: connections are refused or reset. A request sent into it fails at once (the server
+ *   never sees it); an answer that meets it becomes a reset after the server acted, so the caller
+ *   gets a transport error for a call that may have taken effect (the indeterminate case).
+ */
+export type PartitionKind = "drop" | "reject";
+
+/** A call that is still (or was) awaited: what the partition machinery needs to know of it. */
+export interface PendingCall {
+  hostId: string;
+  callId: number;
+  op: string;
+  /** The caller's incarnation when it sent the call: a crash since means nobody waits any more. */
+  incarnation: number;
+  sentAtMs: number;
+  /** The caller's keep-alive give-up (ms of silence), or undefined: none. */
+  keepAliveGiveUpMs: number | undefined;
+  /** Whether the caller stopped waiting: answered, failed, timed out or aborted. */
+  settled: boolean;
+  /** Fails the call with a transport error (if it is still awaited). */
+  fail(error: Error): void;
+  /** The pending keep-alive give-up, while a drop partition keeps the link silent. */
+  keepAlive: SimEvent | undefined;
+}
+
+/** A message a drop partition swallowed; TCP retransmits it after the heal if its call is still awaited. */
+export interface HeldMessage {
+  call: PendingCall;
+  dir: "request" | "response";
+  /** Sends it again (schedules its delivery with a fresh latency). */
+  resend: () => void;
+}
