@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { InMemoryResource } from "../src/resources/in-memory-resource.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { ConsulClientPort } from "../src/real/consul-client-port.js";
+import { defaultClientDeadline, describeClientDeadline, sameClientDeadline } from "../src/client-deadline.js";
 import { cleanUpRun, type RunCleanup } from "./real-fleet.js";
 import { AbortedError } from "../src/errors.js";
 import type { CleanupLedger } from "./cleanup-ledger.js";
@@ -130,6 +131,7 @@ class RealFleet implements RealFleetControl {
     this.settling.push(settling);
     const clock = gate.clock();
     this.log.record(id, "host.start", { incarnation });
+    if (!sameClientDeadline(clientDeadline, defaultClientDeadline)) this.log.record(id, "host.client-deadline", { deadline: describeClientDeadline(clientDeadline) });
     const worker = factory({
       workerId: id,
       clock,

@@ -4,6 +4,7 @@ import type { ConsulPort } from "../src/ports/consul-port.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
 import { sleepingTask } from "../src/sleeping-task.js";
 import { clientDeadlineOf, defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { defaultClientDeadline, describeClientDeadline, sameClientDeadline } from "../src/client-deadline.js";
 import { ConsulModel } from "./consul/consul-model.js";
 import type { HostFactory } from "./host.js";
 import { SimConsulPort } from "./sim-consul-port.js";
@@ -52,7 +53,9 @@ export function workerHost(options: {
 }): HostFactory {
   const { world } = options;
   return (ctx) => {
-    const port = new SimConsulPort(ctx, "consul", clientDeadlineOf(options.worker, options.settings));
+    const deadline = clientDeadlineOf(options.worker, options.settings);
+    if (!sameClientDeadline(deadline, defaultClientDeadline)) world.record(ctx.hostId, "host.client-deadline", { deadline: describeClientDeadline(deadline) });
+    const port = new SimConsulPort(ctx, "consul", deadline);
     return options.worker({
       workerId: ctx.hostId,
       clock: ctx.clock,

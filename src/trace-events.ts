@@ -29,6 +29,11 @@ export interface TraceEventData {
   /** `held`: events (simulator) or answers and timers (real gate) that fire now. */
   "host.resume": { held: number };
   "host.clock-rate": { rate: number };
+  /**
+   * The Consul client deadline the worker's port applies (src/client-deadline.ts), right after its
+   * host.start; written only when it is not `defaultClientDeadline`, so older traces keep their hashes.
+   */
+  "host.client-deadline": { deadline: string };
   /** The world's run ended at a bound (stepsMax, horizonMs, sameTimeStepsMax, a wall-clock budget). */
   "run.bound": { bound: string; message: string };
   /** One executed event, when step tracing is on. */
