@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { replaySideBySide } from "../../replay/replay-real.js";
+import { runScenarioReal } from "../../replay/run-scenario-real.js";
+import { parseScenario } from "../../sim/scenario/load-scenario.js";
+import { runScenario } from "../../sim/scenario/run-scenario.js";
+import type { TraceRecord } from "../../src/trace-events.js";
 import { WorkerGate } from "../../replay/worker-gate.js";
 import { unsafeWindows } from "../../sim/report/unsafe-window.js";
 import { goClientDeadline, type ClientDeadline } from "../../src/client-deadline.js";
@@ -85,6 +89,36 @@ describe.skipIf(!agent)("partition kinds on a real Consul 1.8.7 agent, played by
       await direct.kvDelete(key).catch(() => undefined);
       close();
     }
+  });
+
+  it("a reject partition plays through the fault engine the same way in both worlds, and a call into it fails at once in both", { timeout: 60_000 }, async () => {
+    // consul-api-lock's holder renews every TTL/2 = 5 s: its renew at ~5 s meets the partition.
+    const scenario = parseScenario(
+      {
+        name: "reject-both-worlds",
+        why: "a reject partition over the holder's renew",
+        seed: 1,
+        consul: { ttlMs: 10_000, lockDelayMs: 0 },
+        workers: { count: 1 },
+        tasks: [{ id: "t1", durationMs: 8_000 }],
+        faults: [{ type: "partition", atMs: 4_000, worker: "w1", durationMs: 2_000, mode: "both", kind: "reject" }],
+        horizonMs: 60_000,
+        expect: { "consul-api-lock": {} },
+      },
+      "reject-both-worlds",
+    );
+    const sim = await runScenario(scenario, { worker: "consul-api-lock" });
+    const real = await runScenarioReal(scenario, { worker: "consul-api-lock", addr: agent!.addr, timeLimitMs: 20_000 });
+    const story = (records: readonly TraceRecord[]): string[] =>
+      records.filter((r) => r.kind.startsWith("fault.") || r.kind === "net.partition" || r.kind === "net.heal" || r.kind === "net.reset").map((r) => `${r.host} ${r.kind} ${JSON.stringify(r.kind === "net.reset" ? r.data.op : r.data)}`);
+    expect(story(real.records)).toEqual(story(sim.fleet.world.trace.records));
+    // The renew that met the partition failed at once in both worlds: a reset, then the renewer's 1 s retry, not a time-out.
+    for (const records of [sim.fleet.world.trace.records, real.records]) {
+      const resetAtMs = records.find((r) => r.kind === "net.reset")?.atMs;
+      expect(resetAtMs).toBeGreaterThanOrEqual(4_000);
+      expect(resetAtMs).toBeLessThan(6_000);
+    }
+    expect(real.leftover).toEqual({ sessions: 0, keys: 0 });
   });
 
   // Issue 12, "what it must show" 1: two of the partition-timing moments on a real agent, at once
