@@ -11,6 +11,9 @@ export type PartitionMode = "requests" | "responses" | "both";
  * - `reject`: connections are refused or reset. A request sent into it fails at once (the server
  *   never sees it); an answer that meets it becomes a reset after the server acted, so the caller
  *   gets a transport error for a call that may have taken effect (the indeterminate case).
+ *   Rejection acts on messages, as drops do: a call already in flight when the partition starts is
+ *   not reset then; its answer meets the partition on its way back (`responses`, `both`) and
+ *   becomes a reset at that moment. `both` is `requests` for new calls (the server never sees them).
  */
 export type PartitionKind = "drop" | "reject";
 
