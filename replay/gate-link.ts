@@ -1,6 +1,6 @@
 import { AbortedError, ConsulUnavailableError } from "../src/errors.js";
 import type { TraceEvent } from "../src/trace-events.js";
-import type { PartitionKind, PartitionMode } from "../sim/pending-call.js";
+import type { PartitionKind, PartitionMode } from "../sim/network-types.js";
 
 /** One call through the link, while (or after) it is awaited. */
 interface LinkCall {

@@ -1,5 +1,7 @@
 import type { SimEvent } from "./event-queue.js";
 
+// The types of the simulated network (sim/network.ts): calls, links, partitions, held messages.
+
 /** Which direction a partition cuts. */
 export type PartitionMode = "requests" | "responses" | "both";
 
@@ -42,3 +44,45 @@ export interface HeldMessage {
   /** Sends it again (schedules its delivery with a fresh latency). */
   resend: () => void;
 }
+
+/** Options of one call. */
+export interface NetworkCallOptions {
+  /** Give up (reject with NetworkTimeoutError) after this many ms without a response; undefined: never. */
+  timeoutMs: number | undefined;
+  /**
+   * The caller's TCP keep-alive: while a drop partition keeps its link silent, the call fails with
+   * NetworkConnectionError this many ms after the later of the send and the start of the silence.
+   * Undefined: never (only `timeoutMs` ends the call). See ClientDeadline (src/client-deadline.ts).
+   */
+  keepAliveGiveUpMs?: number | undefined;
+  /** Abort the wait; the request may still reach the service. */
+  signal?: AbortSignal | undefined;
+  /** A short name of the operation, for the trace (e.g. "kv.put"). */
+  op?: string;
+}
+
+/** A service handler: runs when the request arrives; its result (or promise) is the response. */
+export type ServiceHandler = (request: unknown, meta: { from: string; callId: number }) => unknown;
+
+/** Per-host link settings. Latencies are one-way, drawn uniformly in [min, max]. */
+export interface LinkSettings {
+  latencyMsMin: number;
+  latencyMsMax: number;
+  /** Probability that a request is lost on the way to the service (for good: a lost connection). */
+  requestLossRate: number;
+  /** Probability that a response is lost on the way back (the service acted; lost for good). */
+  responseLossRate: number;
+  partition: PartitionMode | undefined;
+  /** How the partition cuts, while there is one. Default "drop". */
+  partitionKind: PartitionKind;
+}
+
+/** Default link: 1–5 ms each way, no loss, not partitioned. */
+export const defaultLinkSettings: LinkSettings = {
+  latencyMsMin: 1,
+  latencyMsMax: 5,
+  requestLossRate: 0,
+  responseLossRate: 0,
+  partition: undefined,
+  partitionKind: "drop",
+};
