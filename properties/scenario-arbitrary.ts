@@ -16,7 +16,9 @@ const worker = fc.integer({ min: 1, max: 4 }).map((n) => `w${n}`);
 const faultArbs: Record<FaultType, fc.Arbitrary<Fault>> = {
   crash: fc.record({ type: fc.constant("crash" as const), atMs, worker, restartAfterMs: fc.option(seconds(0, 60), { nil: undefined }) }).map(({ restartAfterMs, ...f }) => (restartAfterMs === undefined ? f : { ...f, restartAfterMs })),
   pause: fc.record({ type: fc.constant("pause" as const), atMs, worker, durationMs: seconds(1, 90) }),
-  partition: fc.record({ type: fc.constant("partition" as const), atMs, worker, durationMs: seconds(1, 90), mode: fc.constantFrom("requests" as const, "responses" as const, "both" as const) }),
+  // Both kinds: packets dropped (calls hang until the client gives up; delivered after the heal if
+  // still awaited) and connections rejected (calls fail at once).
+  partition: fc.record({ type: fc.constant("partition" as const), atMs, worker, durationMs: seconds(1, 90), mode: fc.constantFrom("requests" as const, "responses" as const, "both" as const), kind: fc.constantFrom("drop" as const, "reject" as const) }),
   "drop-renewals": fc.record({ type: fc.constant("drop-renewals" as const), atMs, worker, durationMs: seconds(1, 90) }),
   "slow-network": fc.record({ type: fc.constant("slow-network" as const), atMs, worker, durationMs: seconds(1, 60), latencyMsMin: fc.integer({ min: 1, max: 500 }), latencyMsMax: fc.integer({ min: 500, max: 5_000 }) }),
   "leader-failover": fc.record({ type: fc.constant("leader-failover" as const), atMs, unavailableMs: seconds(1, 12) }),

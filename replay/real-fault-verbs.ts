@@ -19,7 +19,7 @@ export interface RealFleetControl {
 /**
  * The real world's fault verbs (design.md §2, Real Consul): faults become real-time changes to
  * each worker's gate (pause holds its timers and answers, crash silences it for good, partition
- * fails its Consul calls after its deadline, drift scales its clock), and a leader failover kills
+ * drops or rejects its Consul calls as the simulated network does, drift scales its clock), and a leader failover kills
  * the leader of a local 3-server cluster. The records match the simulated world's verbs.
  */
 export class RealFaultVerbs implements FaultVerbs {
@@ -66,13 +66,14 @@ export class RealFaultVerbs implements FaultVerbs {
     this.log.record(worker, "host.resume", { held: gate.heldCount });
     gate.resume();
   }
-  partition(worker: string, mode: "requests" | "responses" | "both"): void {
-    this.must(worker).partition = mode;
-    this.log.record(worker, "net.partition", { mode });
+  partition(worker: string, mode: "requests" | "responses" | "both", kind: "drop" | "reject"): void {
+    this.must(worker).link.cut(mode, kind);
+    this.log.record(worker, "net.partition", kind === "drop" ? { mode } : { mode, kind });
   }
   heal(worker: string): void {
-    this.must(worker).partition = undefined;
+    // The record first: the held messages the heal releases (net.retransmit) come after it, as in the simulator.
     this.log.record(worker, "net.heal");
+    this.must(worker).link.heal();
   }
   dropRenewals(worker: string): void {
     this.must(worker).dropRenewals = true;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { InMemoryResource } from "../src/resources/in-memory-resource.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { ConsulClientPort } from "../src/real/consul-client-port.js";
+import { defaultClientDeadline, describeClientDeadline, sameClientDeadline } from "../src/client-deadline.js";
 import { cleanUpRun, type RunCleanup } from "./real-fleet.js";
 import { AbortedError } from "../src/errors.js";
 import type { CleanupLedger } from "./cleanup-ledger.js";
@@ -11,7 +12,7 @@ import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
 import { workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
-import type { WorkerFactory, WorkerSettings } from "../src/workers/worker-types.js";
+import { clientDeadlineOf, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
 import { runCheckers } from "../sim/checkers/all-checkers.js";
 import type { CheckResult } from "../sim/checkers/check-types.js";
 import { playFaults } from "../sim/faults/fault-engine.js";
@@ -110,11 +111,20 @@ class RealFleet implements RealFleetControl {
 
   /** Starts one incarnation of a worker behind a fresh gate. */
   start(id: string, incarnation: number): void {
-    const gate = new WorkerGate();
+    const w = this.options.worker;
+    const factory = typeof w === "string" ? workerKinds[w] : w.factory;
+    // The same client deadline as in the simulator: the settings', else the worker kind's own.
+    const clientDeadline = clientDeadlineOf(factory, this.settings);
+    const gate: WorkerGate = new WorkerGate({
+      clientDeadline,
+      record: (event) => {
+        if (gate.state !== "crashed") this.log.emit(id, event);
+      },
+    });
     this.gates.set(id, gate);
     this.incarnations.set(id, incarnation);
     this.states.set(id, "running");
-    const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token });
+    const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token, clientDeadline });
     const recorder = new RecordingConsulPort(client);
     // Effects written into Consul count where the agent applied them, below the gate.
     const settling = new SettlingConsulPort(new TxnEffectPort(recorder, this.settings.keyPrefix, (c) => this.store.recordConsulEffect(c)));
@@ -123,14 +133,14 @@ class RealFleet implements RealFleetControl {
     this.settling.push(settling);
     const clock = gate.clock();
     this.log.record(id, "host.start", { incarnation });
-    const w = this.options.worker;
-    const worker = (typeof w === "string" ? workerKinds[w] : w.factory)({
+    if (!sameClientDeadline(clientDeadline, defaultClientDeadline)) this.log.record(id, "host.client-deadline", { deadline: describeClientDeadline(clientDeadline) });
+    const worker = factory({
       workerId: id,
       clock,
       random: systemRandom,
       consul: gate.consul(settling),
       store: gate.store(this.store),
-      settings: this.settings,
+      settings: { ...this.settings, clientDeadline },
       runTask: (task, signal) => clock.sleepMs(task.durationMs, signal),
       log: (kind, ...data) => {
         if (gate.state !== "crashed") this.log.record(id, kind, ...data);

@@ -2,23 +2,32 @@ import { ConsulUnavailableError } from "../src/errors.js";
 import type { Clock } from "../src/ports/clock.js";
 import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp } from "../src/ports/consul-port.js";
 import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } from "../src/ports/task-store.js";
-import { blockingTimeoutMs, defaultCallTimeoutMs } from "../src/consul-wire.js";
+import { callTimeoutMs, defaultClientDeadline, keepAliveGiveUpMs, type ClientDeadline } from "../src/client-deadline.js";
 import { systemClock, systemRandom } from "../src/real/system-clock.js";
-
-/** A partition's direction, as in the simulator. */
-export type RealPartition = "requests" | "responses" | "both" | undefined;
+import { GateLink, type LinkRecord } from "./gate-link.js";
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+/** Options of a WorkerGate. */
+export interface WorkerGateOptions {
+  /** The worker's client deadline, the one its ConsulClientPort applies too. Default `defaultClientDeadline`. */
+  clientDeadline?: ClientDeadline | undefined;
+  /** Where the link writes its network records (net.reset, net.retransmit, net.gave-up). */
+  record?: LinkRecord | undefined;
+}
 
 /**
  * The real-time stand-in for what the simulator does to a host: every timer and every answer of
  * one worker incarnation passes through this gate, so that a pause holds them (and releases them
- * in order on resume), a crash swallows them for good, a partition fails the worker's Consul calls
- * after its time-out, and drift scales its clock (design.md §2, Real Consul).
+ * in order on resume), a crash swallows them for good, a partition drops or rejects the worker's
+ * Consul calls as the simulated network does (GateLink), and drift scales its clock (design.md §2,
+ * Real Consul).
  */
 export class WorkerGate {
   state: "running" | "paused" | "crashed" = "running";
-  partition: RealPartition;
+  /** The link to Consul: partitions (`link.cut`, `link.heal`) and the client deadline. */
+  readonly link: GateLink;
+  private readonly deadline: ClientDeadline;
   dropRenewals = false;
   /**
    * Extra one-way latency added before each request and after each answer, drawn uniformly per
@@ -29,6 +38,11 @@ export class WorkerGate {
   private rate = 1;
   private anchorRealMs = performance.now();
   private anchorLocalMs = performance.now();
+
+  constructor(options: WorkerGateOptions = {}) {
+    this.deadline = options.clientDeadline ?? defaultClientDeadline;
+    this.link = new GateLink({ keepAliveGiveUpMs: keepAliveGiveUpMs(this.deadline), alive: () => this.state !== "crashed", record: options.record });
+  }
 
   /** Runs `fn` now, or on resume if paused; never if crashed. */
   deliver(fn: () => void): void {
@@ -90,26 +104,10 @@ export class WorkerGate {
     };
   }
 
-  /** One Consul call through latency, partition and the gate. */
-  private async call<T>(op: string, options: CallOptions | undefined, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const startMs = performance.now();
-    const giveUp = async (): Promise<never> => {
-      await systemClock.sleepMs(Math.max(0, startMs + timeoutMs - performance.now()), options?.signal);
-      throw new ConsulUnavailableError({ operation: op, reason: `no response within ${timeoutMs}ms (partitioned)`, timeoutMs });
-    };
-    await this.delay();
-    if (this.partition === "requests" || this.partition === "both") return giveUp();
-    let result: { ok: true; value: T } | { ok: false; error: unknown };
-    try {
-      result = { ok: true, value: await fn() };
-    } catch (error) {
-      result = { ok: false, error };
-    }
-    // The answer is lost if the link drops answers now: Consul acted, the caller times out.
-    if (this.partition === "responses" || this.partition === "both") return giveUp();
-    await this.delay();
-    if (!result.ok) throw result.error;
-    return result.value;
+  /** One Consul call through latency and the link (partitions, deadline); `blocking` names a blocking read's wait. */
+  private call<T>(op: string, options: CallOptions | undefined, fn: () => Promise<T>, blocking?: { waitMs: number | undefined }): Promise<T> {
+    const timeoutMs = options?.timeoutMs ?? callTimeoutMs(this.deadline, { blocking: blocking !== undefined, waitMs: blocking?.waitMs });
+    return this.link.call(op, { timeoutMs, signal: options?.signal, delay: () => this.delay() }, fn);
   }
 
   /** One message's extra latency (slow-network fault). */
@@ -120,24 +118,23 @@ export class WorkerGate {
 
   /** The worker's ConsulPort: `inner` behind this gate's faults. */
   consul(inner: ConsulPort): ConsulPort {
-    const t = (o?: CallOptions): number => o?.timeoutMs ?? defaultCallTimeoutMs;
     const g = <T>(p: () => Promise<T>): Promise<T> => (this.state === "crashed" ? never() : this.through(p()));
     return {
-      sessionCreate: (o?: SessionCreateOptions) => g(() => this.call("session.create", o, t(o), () => inner.sessionCreate(o))),
+      sessionCreate: (o?: SessionCreateOptions) => g(() => this.call("session.create", o, () => inner.sessionCreate(o))),
       sessionRenew: (id: string, o?: CallOptions): Promise<SessionEntry | null> =>
         g(async () => {
           if (this.dropRenewals) throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
-          return this.call("session.renew", o, t(o), () => inner.sessionRenew(id, o));
+          return this.call("session.renew", o, () => inner.sessionRenew(id, o));
         }),
-      sessionDestroy: (id: string, o?: CallOptions) => g(() => this.call("session.destroy", o, t(o), () => inner.sessionDestroy(id, o))),
-      sessionInfo: (id: string, o?: CallOptions) => g(() => this.call("session.info", o, t(o), () => inner.sessionInfo(id, o))),
+      sessionDestroy: (id: string, o?: CallOptions) => g(() => this.call("session.destroy", o, () => inner.sessionDestroy(id, o))),
+      sessionInfo: (id: string, o?: CallOptions) => g(() => this.call("session.info", o, () => inner.sessionInfo(id, o))),
       kvGet: (key: string, o?: KvGetOptions): Promise<KvGetResult> => {
         const blocking = o?.index !== undefined && o.index > 0;
-        return g(() => this.call("kv.get", o, o?.timeoutMs ?? (blocking ? blockingTimeoutMs(o?.waitMs) : defaultCallTimeoutMs), () => inner.kvGet(key, o)));
+        return g(() => this.call("kv.get", o, () => inner.kvGet(key, o), blocking ? { waitMs: o?.waitMs } : undefined));
       },
-      kvPut: (key: string, value: string | null, o?: KvPutOptions) => g(() => this.call("kv.put", o, t(o), () => inner.kvPut(key, value, o))),
-      kvDelete: (key: string, o?: CallOptions & { cas?: number }) => g(() => this.call("kv.delete", o, t(o), () => inner.kvDelete(key, o))),
-      txn: (ops: readonly TxnOp[], o?: CallOptions) => g(() => this.call("txn", o, t(o), () => inner.txn(ops, o))),
+      kvPut: (key: string, value: string | null, o?: KvPutOptions) => g(() => this.call("kv.put", o, () => inner.kvPut(key, value, o))),
+      kvDelete: (key: string, o?: CallOptions & { cas?: number }) => g(() => this.call("kv.delete", o, () => inner.kvDelete(key, o))),
+      txn: (ops: readonly TxnOp[], o?: CallOptions) => g(() => this.call("txn", o, () => inner.txn(ops, o))),
     };
   }
 

@@ -1,65 +1,30 @@
 import { AbortedError } from "../src/errors.js";
 import type { Prng } from "./prng.js";
-import { NetworkTimeoutError } from "./sim-errors.js";
+import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
 import type { Scheduler } from "./scheduler.js";
+import { defaultLinkSettings, type HeldMessage, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type PendingCall, type ServiceHandler } from "./network-types.js";
 
-/** Options of one call. */
-export interface NetworkCallOptions {
-  /** Give up (reject with NetworkTimeoutError) after this many ms without a response. */
-  timeoutMs: number;
-  /** Abort the wait; the request may still reach the service. */
-  signal?: AbortSignal | undefined;
-  /** A short name of the operation, for the trace (e.g. "kv.put"). */
-  op?: string;
-}
-
-/** A service handler: runs when the request arrives; its result (or promise) is the response. */
-export type ServiceHandler = (request: unknown, meta: { from: string; callId: number }) => unknown;
-
-/** Which direction a partition cuts. */
-export type PartitionMode = "requests" | "responses" | "both";
-
-/** Per-host link settings. Latencies are one-way, drawn uniformly in [min, max]. */
-export interface LinkSettings {
-  latencyMsMin: number;
-  latencyMsMax: number;
-  /** Probability that a request is lost on the way to the service. */
-  requestLossRate: number;
-  /** Probability that a response is lost on the way back (the service acted). */
-  responseLossRate: number;
-  partition: PartitionMode | undefined;
-}
-
-/** One call as the service side sees it, from its arrival to its response. */
-interface DeliveredCall {
-  hostId: string;
-  /** The caller's incarnation when it sent the call: the response is dropped if it crashed since. */
-  incarnation: number;
-  callId: number;
-  op: string;
-  handler: ServiceHandler;
-  request: unknown;
-}
-
-/** Default link: 1–5 ms each way, no loss, not partitioned. */
-export const defaultLinkSettings: LinkSettings = {
-  latencyMsMin: 1,
-  latencyMsMax: 5,
-  requestLossRate: 0,
-  responseLossRate: 0,
-  partition: undefined,
-};
+export { defaultLinkSettings, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type ServiceHandler } from "./network-types.js";
 
 /**
  * The simulated network between hosts and services (Consul, an echo service). Each call is a
  * request and a response, each with its own seeded latency and each droppable: a lost request
  * never reaches the service; a lost response means the service acted but the caller times out,
  * the indeterminate case real clients face (design.md §2, The world).
+ *
+ * Partitions come in two kinds (PartitionKind). A `drop` partition swallows messages but the TCP
+ * connection survives: at the heal, every swallowed message whose caller still waits (not timed
+ * out, aborted or crashed) is retransmitted and delivered (`net.retransmit`), and a caller whose
+ * keep-alive gives up first fails with a transport error (`net.gave-up`). A `reject` partition
+ * resets: the call fails at once (`net.reset`).
  */
 export class Network {
   private readonly services = new Map<string, ServiceHandler>();
   private readonly links = new Map<string, LinkSettings>();
   private readonly dropNext = new Map<string, { request: number; response: number }>();
+  private readonly pending = new Map<string, Set<PendingCall>>();
+  private readonly held = new Map<string, HeldMessage[]>();
+  private readonly partitionSinceMs = new Map<string, number>();
   private readonly prng: Prng;
   private callSeq = 0;
 
@@ -91,16 +56,32 @@ export class Network {
     Object.assign(this.link(hostId), settings);
   }
 
-  /** Cuts `hostId` off from every service in the given direction(s), until `heal`. */
-  partition(hostId: string, mode: PartitionMode = "both"): void {
-    this.link(hostId).partition = mode;
-    this.scheduler.record(hostId, "net.partition", { mode });
+  /** Cuts `hostId` off from every service in the given direction(s), until `heal`. Default: drop both ways. */
+  partition(hostId: string, mode: PartitionMode = "both", kind: PartitionKind = "drop"): void {
+    Object.assign(this.link(hostId), { partition: mode, partitionKind: kind });
+    this.partitionSinceMs.set(hostId, this.scheduler.nowMs);
+    // A drop partition's record stays as it always was, so traces of existing scenarios keep their hashes.
+    this.scheduler.record(hostId, "net.partition", kind === "drop" ? { mode } : { mode, kind });
+    if (kind === "drop") for (const call of this.pending.get(hostId) ?? []) this.armKeepAlive(call);
   }
 
-  /** Undoes `partition`. Requests already lost stay lost. */
+  /**
+   * Undoes `partition`. Messages a drop partition swallowed are retransmitted now if their caller
+   * still waits (TCP on a surviving connection); the others stay lost. Keep-alive give-ups stop.
+   */
   heal(hostId: string): void {
-    this.link(hostId).partition = undefined;
+    const link = this.link(hostId);
+    link.partition = undefined;
+    link.partitionKind = "drop";
     this.scheduler.record(hostId, "net.heal");
+    for (const call of this.pending.get(hostId) ?? []) this.disarmKeepAlive(call);
+    const held = this.held.get(hostId) ?? [];
+    this.held.delete(hostId);
+    for (const m of held) {
+      if (!this.awaited(m.call)) continue;
+      this.scheduler.record(hostId, "net.retransmit", { call: m.call.callId, op: m.call.op, dir: m.dir });
+      m.resend();
+    }
   }
 
   /** Loses the next `count` requests (or responses) of `hostId`: for exact fault tests. */
@@ -114,96 +95,186 @@ export class Network {
     return this.prng.int(l.latencyMsMin, l.latencyMsMax);
   }
 
-  private lost(hostId: string, direction: "request" | "response"): boolean {
+  /** The partition kind that cuts `direction` of `hostId` now, if any. */
+  private cut(hostId: string, direction: "request" | "response"): PartitionKind | undefined {
     const l = this.link(hostId);
-    if (l.partition === "both" || l.partition === `${direction}s`) return true;
+    return l.partition === "both" || l.partition === `${direction}s` ? l.partitionKind : undefined;
+  }
+
+  /** Whether a message is lost for good, outside partitions: `loseNext`, then the loss rate. */
+  private lostByChance(hostId: string, direction: "request" | "response"): boolean {
     const d = this.dropNext.get(hostId);
     if (d && d[direction] > 0) {
       d[direction]--;
       return true;
     }
+    const l = this.link(hostId);
     const rate = direction === "request" ? l.requestLossRate : l.responseLossRate;
     return rate > 0 && this.prng.chance(rate);
+  }
+
+  private awaited(call: PendingCall): boolean {
+    return !call.settled && this.scheduler.incarnationOf(call.hostId) === call.incarnation;
+  }
+
+  // While a drop partition keeps the link silent, the caller's keep-alive counts from the later of
+  // the send and the start of the silence.
+  private armKeepAlive(call: PendingCall): void {
+    const giveUpMs = call.keepAliveGiveUpMs;
+    if (giveUpMs === undefined || call.settled || call.keepAlive) return;
+    const sinceMs = Math.max(call.sentAtMs, this.partitionSinceMs.get(call.hostId) ?? call.sentAtMs);
+    call.keepAlive = this.scheduler.schedule({
+      atMs: Math.max(this.scheduler.nowMs, sinceMs + giveUpMs),
+      hostId: call.hostId,
+      incarnation: call.incarnation,
+      label: "net.keep-alive",
+      run: () => {
+        call.keepAlive = undefined;
+        if (call.settled) return;
+        this.scheduler.record(call.hostId, "net.gave-up", { call: call.callId, op: call.op, silentMs: this.scheduler.nowMs - sinceMs });
+        call.fail(new NetworkConnectionError(`${call.op}: connection timed out (keep-alive gave up after ${giveUpMs}ms of silence)`, { callId: call.callId, op: call.op, keepAliveGiveUpMs: giveUpMs }));
+      },
+    });
+  }
+
+  private disarmKeepAlive(call: PendingCall): void {
+    if (call.keepAlive) call.keepAlive.cancelled = true;
+    call.keepAlive = undefined;
+  }
+
+  /** A reset travels back to the caller in one latency and fails its call, if it still waits. */
+  private reset(call: PendingCall, dir: "request" | "response"): void {
+    this.scheduler.record(call.hostId, "net.reset", { call: call.callId, op: call.op, dir });
+    this.scheduler.schedule({
+      delayMs: this.latencyMs(this.link(call.hostId)),
+      hostId: call.hostId,
+      incarnation: call.incarnation,
+      label: "net.reset",
+      run: () => call.fail(new NetworkConnectionError(`${call.op}: connection ${dir === "request" ? "refused" : "reset after the server acted"} (partition: reject)`, { callId: call.callId, op: call.op })),
+    });
+  }
+
+  private hold(message: HeldMessage): void {
+    const list = this.held.get(message.call.hostId) ?? [];
+    list.push(message);
+    this.held.set(message.call.hostId, list);
   }
 
   /** Sends `request` from `hostId` to `service` and resolves with the service's response. */
   call<Res>(hostId: string, service: string, request: unknown, options: NetworkCallOptions): Promise<Res> {
     const scheduler = this.scheduler;
-    const callId = ++this.callSeq;
     const op = options.op ?? service;
-    const incarnation = scheduler.incarnationOf(hostId);
     const handler = this.services.get(service);
     if (!handler) throw new Error(`Network.call: no service named "${service}" is registered`);
     return new Promise<Res>((resolve, reject) => {
-      let settled = false;
       const signal = options.signal;
+      const calls = this.pending.get(hostId) ?? new Set<PendingCall>();
+      this.pending.set(hostId, calls);
+      const call: PendingCall = {
+        hostId,
+        callId: ++this.callSeq,
+        op,
+        incarnation: scheduler.incarnationOf(hostId),
+        sentAtMs: scheduler.nowMs,
+        keepAliveGiveUpMs: options.keepAliveGiveUpMs,
+        settled: false,
+        fail: (error) => {
+          if (finish()) reject(error);
+        },
+        keepAlive: undefined,
+      };
       const finish = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        timeout.cancelled = true;
+        if (call.settled) return false;
+        call.settled = true;
+        calls.delete(call);
+        if (timeout) timeout.cancelled = true;
+        this.disarmKeepAlive(call);
         signal?.removeEventListener("abort", onAbort);
         return true;
       };
       const onAbort = (): void => {
         if (finish()) reject(new AbortedError(op, signal?.reason));
       };
-      const timeout = scheduler.schedule({
-        delayMs: options.timeoutMs,
-        hostId,
-        incarnation,
-        label: "net.timeout",
-        run: () => {
-          if (!finish()) return;
-          scheduler.record(hostId, "net.timeout", { call: callId, op });
-          reject(new NetworkTimeoutError(`${op}: no response within ${options.timeoutMs}ms`, { callId, op, timeoutMs: options.timeoutMs }));
-        },
-      });
+      const timeoutMs = options.timeoutMs;
+      const timeout =
+        timeoutMs === undefined
+          ? undefined
+          : scheduler.schedule({
+              delayMs: timeoutMs,
+              hostId,
+              incarnation: call.incarnation,
+              label: "net.timeout",
+              run: () => {
+                if (!finish()) return;
+                scheduler.record(hostId, "net.timeout", { call: call.callId, op });
+                reject(new NetworkTimeoutError(`${op}: no response within ${timeoutMs}ms`, { callId: call.callId, op, timeoutMs }));
+              },
+            });
       if (signal?.aborted) {
         onAbort();
         return;
       }
+      calls.add(call);
       signal?.addEventListener("abort", onAbort, { once: true });
-      scheduler.record(hostId, "net.send", { call: callId, op });
-      if (this.lost(hostId, "request")) {
-        scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
-        return;
-      }
-      scheduler.schedule({
+      const onReceive = (ok: boolean, value: unknown): void => {
+        if (!finish()) return;
+        scheduler.record(hostId, "net.recv", { call: call.callId, op });
+        if (ok) resolve(value as Res);
+        else reject(value);
+      };
+      this.send(call, handler, request, onReceive);
+    });
+  }
+
+  /** The request leaves the caller: refused, swallowed by a partition, lost, or on its way. */
+  private send(call: PendingCall, handler: ServiceHandler, request: unknown, onReceive: (ok: boolean, value: unknown) => void): void {
+    const { hostId, callId, op } = call;
+    this.scheduler.record(hostId, "net.send", { call: callId, op });
+    const travel = (): void => {
+      this.scheduler.schedule({
         delayMs: this.latencyMs(this.link(hostId)),
         label: "net.deliver",
-        run: () =>
-          this.deliver({ hostId, incarnation, callId, op, handler, request }, (ok, value) => {
-            if (!finish()) return;
-            scheduler.record(hostId, "net.recv", { call: callId, op });
-            if (ok) resolve(value as Res);
-            else reject(value);
-          }),
+        run: () => this.deliver({ call, handler, request, onReceive }),
       });
-    });
+    };
+    const cut = this.cut(hostId, "request");
+    if (cut === "reject") return this.reset(call, "request");
+    if (cut === "drop") {
+      this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
+      this.hold({ call, dir: "request", resend: travel });
+      return this.armKeepAlive(call);
+    }
+    if (this.link(hostId).partition !== undefined && this.link(hostId).partitionKind === "drop") this.armKeepAlive(call);
+    if (this.lostByChance(hostId, "request")) {
+      this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
+      return;
+    }
+    travel();
   }
 
   /**
    * The request has arrived: the service acts, then its response travels back (unless it is lost)
    * as an event of the caller's incarnation, so a crash in between drops it.
    */
-  private deliver(call: DeliveredCall, onReceive: (ok: boolean, value: unknown) => void): void {
+  private deliver(d: { call: PendingCall; handler: ServiceHandler; request: unknown; onReceive: (ok: boolean, value: unknown) => void }): void {
+    const { call } = d;
     const { hostId, callId, op } = call;
     const respond = (ok: boolean, value: unknown): void => {
-      if (this.lost(hostId, "response")) {
+      const travel = (): void => {
+        this.scheduler.schedule({ delayMs: this.latencyMs(this.link(hostId)), hostId, incarnation: call.incarnation, label: "net.recv", run: () => d.onReceive(ok, value) });
+      };
+      const cut = this.cut(hostId, "response");
+      if (cut === "reject") return this.reset(call, "response");
+      if (cut === "drop" || this.lostByChance(hostId, "response")) {
         this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "response" });
+        if (cut === "drop") this.hold({ call, dir: "response", resend: travel });
         return;
       }
-      this.scheduler.schedule({
-        delayMs: this.latencyMs(this.link(hostId)),
-        hostId,
-        incarnation: call.incarnation,
-        label: "net.recv",
-        run: () => onReceive(ok, value),
-      });
+      travel();
     };
     let result: unknown;
     try {
-      result = call.handler(call.request, { from: hostId, callId });
+      result = d.handler(d.request, { from: hostId, callId });
     } catch (error) {
       respond(false, error);
       return;

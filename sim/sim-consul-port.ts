@@ -2,26 +2,36 @@ import { AbortedError, ConsulHttpError, ConsulUnavailableError } from "../src/er
 import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp, TxnResult } from "../src/ports/consul-port.js";
 import { txnOpsToJson, txnResultFromJson } from "../src/consul-txn-wire.js";
 import { msToGoDuration } from "../src/ports/consul-port.js";
-import { blockingTimeoutMs, defaultCallTimeoutMs, entryFromJson, sessionCreateBody, sessionFromJson } from "../src/consul-wire.js";
+import { entryFromJson, sessionCreateBody, sessionFromJson } from "../src/consul-wire.js";
+import { callTimeoutMs, defaultClientDeadline, keepAliveGiveUpMs, type ClientDeadline } from "../src/client-deadline.js";
 import type { HttpRequest, HttpResponse } from "./consul/http-types.js";
 import type { HostContext } from "./host.js";
-import { NetworkTimeoutError } from "./sim-errors.js";
+import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
+
+/** A blocking read, for the deadline: its `wait` (undefined: Consul's default). */
+type Blocking = { waitMs: number | undefined };
 
 /**
  * The ConsulPort of a simulated host: each call is an HTTP request to the model, carried by the
- * world's network (latency, loss, partitions apply), with a client time-out.
+ * world's network (latency, loss, partitions apply), under the worker's client deadline, the same
+ * one the real adapter applies (ClientDeadline, src/client-deadline.ts).
  */
 export class SimConsulPort implements ConsulPort {
   constructor(
     private readonly host: Pick<HostContext, "call">,
     private readonly service = "consul",
+    private readonly deadline: ClientDeadline = defaultClientDeadline,
   ) {}
 
-  private async send(op: string, req: HttpRequest, options: CallOptions | undefined, timeoutMs: number): Promise<HttpResponse> {
+  /** Sends one call; `blocking` names a blocking read's wait, for its deadline. */
+  private async send(op: string, req: HttpRequest, options: CallOptions | undefined, blocking?: Blocking): Promise<HttpResponse> {
+    const timeoutMs = options?.timeoutMs ?? callTimeoutMs(this.deadline, { blocking: blocking !== undefined, waitMs: blocking?.waitMs });
     try {
-      return await this.host.call<HttpResponse>(this.service, req, { timeoutMs: options?.timeoutMs ?? timeoutMs, signal: options?.signal, op });
+      return await this.host.call<HttpResponse>(this.service, req, { timeoutMs, keepAliveGiveUpMs: keepAliveGiveUpMs(this.deadline), signal: options?.signal, op });
     } catch (error) {
       if (error instanceof NetworkTimeoutError) throw new ConsulUnavailableError({ operation: op, reason: error.message, timeoutMs });
+      // Refused, reset, or given up by keep-alive: a transport error, as the real adapter reports it.
+      if (error instanceof NetworkConnectionError) throw new ConsulUnavailableError({ operation: op, reason: error.message });
       if (error instanceof AbortedError) throw error;
       throw error;
     }
@@ -32,13 +42,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionCreate(options: SessionCreateOptions = {}): Promise<string> {
-    const res = await this.send("session.create", { method: "PUT", path: "/v1/session/create", body: JSON.stringify(sessionCreateBody(options)) }, options, defaultCallTimeoutMs);
+    const res = await this.send("session.create", { method: "PUT", path: "/v1/session/create", body: JSON.stringify(sessionCreateBody(options)) }, options);
     if (res.status !== 200) this.fail("session.create", res);
     return (JSON.parse(res.body) as { ID: string }).ID;
   }
 
   async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.renew", { method: "PUT", path: `/v1/session/renew/${id}` }, options, defaultCallTimeoutMs);
+    const res = await this.send("session.renew", { method: "PUT", path: `/v1/session/renew/${id}` }, options);
     if (res.status === 404) return null;
     if (res.status !== 200) this.fail("session.renew", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
@@ -46,13 +56,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionDestroy(id: string, options?: CallOptions): Promise<boolean> {
-    const res = await this.send("session.destroy", { method: "PUT", path: `/v1/session/destroy/${id}` }, options, defaultCallTimeoutMs);
+    const res = await this.send("session.destroy", { method: "PUT", path: `/v1/session/destroy/${id}` }, options);
     if (res.status !== 200) this.fail("session.destroy", res);
     return JSON.parse(res.body) === true;
   }
 
   async sessionInfo(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.info", { method: "GET", path: `/v1/session/info/${id}` }, options, defaultCallTimeoutMs);
+    const res = await this.send("session.info", { method: "GET", path: `/v1/session/info/${id}` }, options);
     if (res.status !== 200) this.fail("session.info", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
     return list[0] ? sessionFromJson(list[0]) : null;
@@ -64,7 +74,7 @@ export class SimConsulPort implements ConsulPort {
     if (options.waitMs !== undefined) query.wait = msToGoDuration(options.waitMs);
     if (options.consistent) query.consistent = "";
     const blocking = options.index !== undefined && options.index > 0;
-    const res = await this.send("kv.get", { method: "GET", path: `/v1/kv/${key}`, query }, options, blocking ? blockingTimeoutMs(options.waitMs) : defaultCallTimeoutMs);
+    const res = await this.send("kv.get", { method: "GET", path: `/v1/kv/${key}`, query }, options, blocking ? { waitMs: options.waitMs } : undefined);
     const index = Number(res.headers["x-consul-index"] ?? 0);
     if (res.status === 404) return { entry: null, index };
     if (res.status !== 200) this.fail("kv.get", res);
@@ -79,21 +89,21 @@ export class SimConsulPort implements ConsulPort {
     if (options.cas !== undefined) query.cas = String(options.cas);
     if (options.flags !== undefined) query.flags = String(options.flags);
     const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
-    const res = await this.send(op, { method: "PUT", path: `/v1/kv/${key}`, query, body: value ?? undefined }, options, defaultCallTimeoutMs);
+    const res = await this.send(op, { method: "PUT", path: `/v1/kv/${key}`, query, body: value ?? undefined }, options);
     if (res.status !== 200) this.fail(op, res);
     return JSON.parse(res.body) === true;
   }
 
   async kvDelete(key: string, options: CallOptions & { cas?: number } = {}): Promise<boolean> {
     const query: Record<string, string> = options.cas !== undefined ? { cas: String(options.cas) } : {};
-    const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${key}`, query }, options, defaultCallTimeoutMs);
+    const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${key}`, query }, options);
     if (res.status !== 200) this.fail("kv.delete", res);
     return JSON.parse(res.body) === true;
   }
 
   async txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult> {
     const body = JSON.stringify(txnOpsToJson(ops));
-    const res = await this.send("txn", { method: "PUT", path: "/v1/txn", body }, options, defaultCallTimeoutMs);
+    const res = await this.send("txn", { method: "PUT", path: "/v1/txn", body }, options);
     const result = txnResultFromJson(res.status, res.status === 200 || res.status === 409 ? JSON.parse(res.body) : undefined);
     if (!result) this.fail("txn", res);
     return result;

@@ -45,3 +45,9 @@ export class WorldAssertionError extends LocksimError {
     this.hostId = options.hostId;
   }
 }
+
+/**
+ * The caller's connection failed on the transport, not by its own time-out: refused or reset by a
+ * `reject` partition, or declared dead by TCP keep-alive after a `drop` partition kept it silent.
+ */
+export class NetworkConnectionError extends LocksimError {}

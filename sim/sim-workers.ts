@@ -3,7 +3,8 @@ import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { ConsulPort } from "../src/ports/consul-port.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
 import { sleepingTask } from "../src/sleeping-task.js";
-import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { clientDeadlineOf, defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { defaultClientDeadline, describeClientDeadline, sameClientDeadline } from "../src/client-deadline.js";
 import { ConsulModel } from "./consul/consul-model.js";
 import { modelEffectCommits } from "./consul/txn-effects.js";
 import type { HostFactory } from "./host.js";
@@ -53,7 +54,9 @@ export function workerHost(options: {
 }): HostFactory {
   const { world } = options;
   return (ctx) => {
-    const port = new SimConsulPort(ctx);
+    const deadline = clientDeadlineOf(options.worker, options.settings);
+    if (!sameClientDeadline(deadline, defaultClientDeadline)) world.record(ctx.hostId, "host.client-deadline", { deadline: describeClientDeadline(deadline) });
+    const port = new SimConsulPort(ctx, "consul", deadline);
     return options.worker({
       workerId: ctx.hostId,
       clock: ctx.clock,
@@ -76,7 +79,8 @@ export function buildSimFleet(options: SimFleetOptions): SimFleet {
     policy: options.resource,
     onEvent: (event) => world.emit("store", event),
   });
-  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings };
+  // The worker's settings name the client deadline its port applies (its own, or its kind's).
+  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings, clientDeadline: clientDeadlineOf(options.worker, options.settings ?? {}) };
   // Consul as the resource: effect keys written by transactions count where the model applied them.
   model.observeTxns((outcome) => {
     for (const commit of modelEffectCommits(settings.keyPrefix, outcome)) store.recordConsulEffect(commit);

@@ -68,13 +68,16 @@ export function sessionCreateBody(options: SessionCreateOptions): Record<string,
   return body;
 }
 
-/** Default time-out of a non-blocking call (ms). */
+/** Default time-out of a non-blocking call (ms): `defaultClientDeadline.callTimeoutMs` (src/client-deadline.ts). */
 export const defaultCallTimeoutMs = 10_000;
 
-/** Consul's default blocking wait when none is given (ms): 5 minutes. */
+/** Consul's default blocking wait when none is given (ms): 5 minutes (agent/consul/rpc.go, defaultQueryTime). */
 export const defaultBlockingWaitMs = 300_000;
 
-/** Time-out of a blocking read: the wait, its jitter (wait/16), and a margin. */
+/**
+ * Time-out of a blocking read under the default client deadline: the wait, its jitter (wait/16),
+ * and a margin. Other clients differ: see ClientDeadline (src/client-deadline.ts).
+ */
 export function blockingTimeoutMs(waitMs: number | undefined): number {
   const w = waitMs ?? defaultBlockingWaitMs;
   return w + Math.ceil(w / 16) + defaultCallTimeoutMs;

@@ -58,3 +58,5 @@ export { runLockMonitor, lockMonitorRetryMs, lockMonitorWaitMs, type LockMonitor
 export { workerKinds, isWorkerKind, type WorkerKind } from "./workers/worker-kinds.js";
 export { systemClock, systemRandom } from "./real/system-clock.js";
 export { ConsulClientPort, type ConsulClientPortOptions } from "./real/consul-client-port.js";
+export { defaultClientDeadline, goClientDeadline, describeClientDeadline, type ClientDeadline } from "./client-deadline.js";
+export { clientDeadlineOf } from "./workers/worker-types.js";

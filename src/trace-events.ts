@@ -29,6 +29,11 @@ export interface TraceEventData {
   /** `held`: events (simulator) or answers and timers (real gate) that fire now. */
   "host.resume": { held: number };
   "host.clock-rate": { rate: number };
+  /**
+   * The Consul client deadline the worker's port applies (src/client-deadline.ts), right after its
+   * host.start; written only when it is not `defaultClientDeadline`, so older traces keep their hashes.
+   */
+  "host.client-deadline": { deadline: string };
   /** The world's run ended at a bound (stepsMax, horizonMs, sameTimeStepsMax, a wall-clock budget). */
   "run.bound": { bound: string; message: string };
   /** One executed event, when step tracing is on. */
@@ -39,8 +44,15 @@ export interface TraceEventData {
   "net.recv": { call: number; op: string };
   "net.lost": { call: number; op: string; dir: "request" | "response" };
   "net.timeout": { call: number; op: string };
-  "net.partition": { mode: string };
+  /** `kind` only for a reject partition: a drop partition's record is the same as before kinds existed. */
+  "net.partition": { mode: string; kind?: "reject" };
   "net.heal": undefined;
+  /** A reject partition refused the request, or reset the connection instead of the answer (the server acted). */
+  "net.reset": { call: number; op: string; dir: "request" | "response" };
+  /** At the heal, TCP retransmits a message a drop partition swallowed: its caller still waits. */
+  "net.retransmit": { call: number; op: string; dir: "request" | "response" };
+  /** The caller's keep-alive declared the connection dead after `silentMs` of a drop partition. */
+  "net.gave-up": { call: number; op: string; silentMs: number };
 
   // ---- faults (one engine for both worlds: sim/faults/fault-engine.ts)
   "fault.applied": FaultNote;

@@ -16,7 +16,8 @@ export interface FaultVerbs {
   restart(worker: string): void;
   pause(worker: string): void;
   resume(worker: string): void;
-  partition(worker: string, mode: "requests" | "responses" | "both"): void;
+  /** Cuts the worker off from Consul: `drop` swallows packets (calls hang), `reject` refuses or resets (calls fail at once). */
+  partition(worker: string, mode: "requests" | "responses" | "both", kind: "drop" | "reject"): void;
   heal(worker: string): void;
   dropRenewals(worker: string): void;
   restoreRenewals(worker: string): void;
@@ -65,7 +66,7 @@ export const faultTable: { [T in FaultType]: FaultRow<FaultOf<T>> } = {
     undo: { skip: notState("paused"), run: (f, v) => v.resume(f.worker) },
   },
   partition: {
-    apply: { run: (f, v) => v.partition(f.worker, f.mode) },
+    apply: { run: (f, v) => v.partition(f.worker, f.mode, f.kind) },
     undoAfterMs: (f) => f.durationMs,
     undo: { run: (f, v) => v.heal(f.worker) },
   },
@@ -106,7 +107,8 @@ export function describeFault(f: Fault): string {
     case "pause":
       return `pause ${f.worker} for ${f.durationMs}ms`;
     case "partition":
-      return `partition ${f.worker} from Consul (${f.mode}) for ${f.durationMs}ms`;
+      // A drop partition is described as before kinds existed, so existing traces keep their hashes.
+      return `partition ${f.worker} from Consul (${f.mode}${f.kind === "reject" ? ", reject" : ""}) for ${f.durationMs}ms`;
     case "drop-renewals":
       return `drop ${f.worker}'s renewals for ${f.durationMs}ms`;
     case "slow-network":

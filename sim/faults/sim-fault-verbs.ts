@@ -41,8 +41,8 @@ export class SimFaultVerbs implements FaultVerbs {
   resume(worker: string): void {
     this.world.resume(worker);
   }
-  partition(worker: string, mode: "requests" | "responses" | "both"): void {
-    this.world.network.partition(worker, mode);
+  partition(worker: string, mode: "requests" | "responses" | "both", kind: "drop" | "reject"): void {
+    this.world.network.partition(worker, mode, kind);
   }
   heal(worker: string): void {
     this.world.network.heal(worker);

@@ -47,6 +47,10 @@ export function sessionLifetimes(records: readonly TraceRecord[]): SessionLife[]
         anchor(sessions, r);
         creates.delete(r.data.call);
         return;
+      case "net.retransmit":
+        // A request a drop partition swallowed is delivered after all (the heal).
+        if (r.data.op === "session.create" && r.data.dir === "request") creates.set(r.data.call, r.host);
+        return;
       case "net.lost":
         // Received, or lost on either way: delivered or never will be. A timed-out call stays: it may still arrive.
         creates.delete(r.data.call);

@@ -78,9 +78,17 @@ function consulSentence(r: TraceRecord): string | undefined {
     case "consul.invariant":
       return `MODEL INVARIANT BROKEN: ${r.data.violation}`;
     case "net.partition":
-      return `cut off from Consul (${r.data.mode})`;
+      return `cut off from Consul (${r.data.mode}${r.data.kind === "reject" ? ", connections rejected" : ""})`;
     case "net.heal":
       return "reaches Consul again";
+    case "host.client-deadline":
+      return `Consul client deadline: ${r.data.deadline}`;
+    case "net.retransmit":
+      return `${r.data.op}: ${r.data.dir} delivered after the heal (TCP retransmission)`;
+    case "net.gave-up":
+      return `${r.data.op}: connection declared dead by keep-alive after ${Math.round(r.data.silentMs / 1_000)} s of silence`;
+    case "net.reset":
+      return `${r.data.op}: ${r.data.dir === "request" ? "connection refused" : "connection reset after Consul acted"}`;
     default:
       return undefined;
   }

@@ -21,10 +21,16 @@ export const workerKindNames = ["naive", "consul-api-lock", "fenced", "txn-fence
 /** A worker's name in `expect`: a reference kind, or a user's module worker (`file` or `file#export`). */
 const workerName = z.string().min(1);
 
+const msOrNone = z.union([ms, z.literal("none")]);
+/** The workers' Consul client deadline (src/client-deadline.ts); omitted: each worker kind's own. */
+const clientDeadlineSchema = z.object({ callTimeoutMs: msOrNone, blockingExtraMs: msOrNone, keepAliveGiveUpMs: msOrNone }).strict();
+
 const faultSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("crash"), atMs: ms, worker: hostId, restartAfterMs: ms.optional() }).strict(),
   z.object({ type: z.literal("pause"), atMs: ms, worker: hostId, durationMs: ms }).strict(),
-  z.object({ type: z.literal("partition"), atMs: ms, worker: hostId, durationMs: ms, mode: z.enum(["requests", "responses", "both"]).default("both") }).strict(),
+  // kind "drop": packets vanish, calls hang until the client's deadline or keep-alive, and what is still
+  // awaited is delivered after the heal; "reject": connections refused or reset, calls fail at once.
+  z.object({ type: z.literal("partition"), atMs: ms, worker: hostId, durationMs: ms, mode: z.enum(["requests", "responses", "both"]).default("both"), kind: z.enum(["drop", "reject"]).default("drop") }).strict(),
   z.object({ type: z.literal("drop-renewals"), atMs: ms, worker: hostId, durationMs: ms }).strict(),
   z.object({ type: z.literal("slow-network"), atMs: ms, worker: hostId, durationMs: ms, latencyMsMin: ms, latencyMsMax: ms }).strict(),
   z.object({ type: z.literal("leader-failover"), atMs: ms, unavailableMs: ms }).strict(),
@@ -54,7 +60,7 @@ export const scenarioSchema = z
     faults: z.array(faultSchema).default([]),
     horizonMs: z.number().int().min(1_000).max(86_400_000),
     settings: z
-      .object({ passIntervalMs: ms.optional(), lockWaitTimeMs: ms.optional(), leaseSafetyMarginMs: ms.optional() })
+      .object({ passIntervalMs: ms.optional(), lockWaitTimeMs: ms.optional(), leaseSafetyMarginMs: ms.optional(), clientDeadline: clientDeadlineSchema.optional() })
       .strict()
       .default({}),
     /** Expected verdicts per worker: a reference kind, or a user's worker by its name (`file` or `file#export`). */

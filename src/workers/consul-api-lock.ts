@@ -48,6 +48,12 @@ function isRetryable(error: unknown): boolean {
  * api/session.go): the same constants, the same loop, the same ways of failing. Notably, nothing
  * links RenewPeriodic's failure to the lock: only `monitorLock`'s `?consistent` blocking reads
  * notice a lost lock (§5, issue #2371).
+ *
+ * How soon a monitor read fails is the client's deadline, not this code's: the Go client has no
+ * time-out on any call (its http.Client has no Timeout) and gives up on a silent connection only
+ * when TCP keep-alive does, about 5 minutes in (`goClientDeadline`, src/client-deadline.ts, which
+ * consulApiLockWorker's port applies). Behind a partition that drops packets, a holder therefore
+ * keeps its lock-lost channel open for minutes after Consul gave the lock to someone else.
  */
 export class ConsulApiLock {
   private readonly opts: Required<Omit<ApiLockOptions, "lockDelayMs" | "onEvent">> & Pick<ApiLockOptions, "lockDelayMs" | "onEvent">;

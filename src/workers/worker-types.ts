@@ -1,3 +1,4 @@
+import { defaultClientDeadline, type ClientDeadline } from "../client-deadline.js";
 import type { HeldLock } from "../lease/held-lock.js";
 import type { Clock } from "../ports/clock.js";
 import type { ConsulPort } from "../ports/consul-port.js";
@@ -21,6 +22,13 @@ export interface WorkerSettings {
   lockWaitTimeMs: number;
   /** fenced: the local lease ends this long before TTL after the last confirmed renew. Default 2,000. */
   leaseSafetyMarginMs: number;
+  /**
+   * How long the worker's Consul client waits before it gives up on a call (src/client-deadline.ts).
+   * The harness builds the worker's ConsulPort with it, in the simulator and on a real agent alike.
+   * Undefined: the worker factory's own (`WorkerFactory.clientDeadline`: consul-api-lock has the Go
+   * client's), else `defaultClientDeadline`. The harness fills in the one it applied.
+   */
+  clientDeadline?: ClientDeadline | undefined;
 }
 
 /** The defaults of WorkerSettings, stated once. */
@@ -61,7 +69,15 @@ export interface Worker {
  * The main extension point (design.md §2, Workers): the same factory is handed real ports in
  * production and simulated ports in the world.
  */
-export type WorkerFactory = (env: WorkerEnv) => Worker;
+export type WorkerFactory = ((env: WorkerEnv) => Worker) & {
+  /** The deadline of the Consul client this worker stands for, unless its settings name one. Default `defaultClientDeadline`. */
+  clientDeadline?: ClientDeadline;
+};
+
+/** The client deadline a worker runs under: its settings', else its factory's, else the default. */
+export function clientDeadlineOf(factory: WorkerFactory, settings: Partial<Pick<WorkerSettings, "clientDeadline">>): ClientDeadline {
+  return settings.clientDeadline ?? factory.clientDeadline ?? defaultClientDeadline;
+}
 
 export type { HeldLock };
 

@@ -14,7 +14,7 @@ const agent = await realConsulForTests();
 const faults: Record<FaultType, Fault> = {
   crash: { type: "crash", atMs: 300, worker: "w1", restartAfterMs: 700 },
   pause: { type: "pause", atMs: 300, worker: "w1", durationMs: 700 },
-  partition: { type: "partition", atMs: 300, worker: "w1", durationMs: 700, mode: "both" },
+  partition: { type: "partition", atMs: 300, worker: "w1", durationMs: 700, mode: "both", kind: "drop" },
   "drop-renewals": { type: "drop-renewals", atMs: 300, worker: "w1", durationMs: 700 },
   "slow-network": { type: "slow-network", atMs: 300, worker: "w1", durationMs: 700, latencyMsMin: 5, latencyMsMax: 20 },
   "leader-failover": { type: "leader-failover", atMs: 300, unavailableMs: 700 },
