@@ -10,7 +10,7 @@ import { text } from "./http-replies.js";
 import { HttpRouter, type Reply } from "./http-router.js";
 import type { HttpRequest } from "./http-types.js";
 import { KvEndpoints } from "./kv-endpoints.js";
-import { LeaderState } from "./leader-state.js";
+import { LeaderState, leaderGoneText } from "./leader-state.js";
 import type { ModelEvents } from "./model-events.js";
 import { ModelInvariants } from "./model-invariants.js";
 import { SessionEndpoints } from "./session-endpoints.js";
@@ -128,21 +128,29 @@ export class ConsulModel implements StateListener {
   }
 
   /**
-   * A leader change: for `unavailableMs` there is no leader (requests wait up to RPCHoldTimeout,
-   * then fail 500 "No cluster leader"; blocking queries in flight fail at once). When the new leader
-   * takes over it re-arms every TTL timer with a fresh 2×TTL and keeps lock-delays (§2, §3).
+   * A leader crash: for `unavailableMs` there is no leader. Blocking queries in flight fail at once
+   * with 500 `rpc error making call: EOF`; then, for the first half of the outage, every request
+   * fails at once with 500 (the servers still forward to the dead leader), and for the second half
+   * requests wait up to RPCHoldTimeout, then fail 500 "No cluster leader" (both measured on a
+   * 1.8.7 cluster through a client agent: 1.5-2.4 s of fast errors of 3.0-4.2 s without a leader).
+   * When the new leader takes over it re-arms every TTL timer with a fresh 2×TTL and keeps
+   * lock-delays (§2, §3).
    */
   failover(options: { unavailableMs: number }): void {
     this.record("consul.leader.lost", { unavailableMs: options.unavailableMs });
     this.ttlTimers.clearAll();
-    this.queries.failAll(text(500, "rpc error making call: EOF"));
+    this.queries.failAll(text(500, leaderGoneText));
     this.leader.lose({
       unavailableMs: options.unavailableMs,
-      onElected: () => {
-        this.record("consul.leader.elected", { sessions: this.state.sessions.size });
-        this.ttlTimers.rearmAll(this.state.sessions.values());
-      },
+      failFastMs: Math.round(options.unavailableMs / 2),
+      onElected: () => this.elected(),
     });
+  }
+
+  /** The new leader's establishLeadership: every TTL timer re-armed from now (session_ttl.go initializeSessionTimers). */
+  private elected(): void {
+    this.record("consul.leader.elected", { sessions: this.state.sessions.size });
+    this.ttlTimers.rearmAll(this.state.sessions.values());
   }
 
   // ---- HTTP --------------------------------------------------------------------------------
