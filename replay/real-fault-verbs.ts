@@ -2,6 +2,7 @@ import type { FaultStage } from "../sim/faults/fault-engine.js";
 import type { FaultVerbs, WorkerLifeState } from "../sim/faults/fault-table.js";
 import type { ConsulCluster } from "./consul-cluster.js";
 import type { RealTrace } from "./real-trace.js";
+import type { RealWriteLimiter } from "./real-write-limiter.js";
 import type { WorkerGate } from "./worker-gate.js";
 
 /** What the real fault verbs need from the fleet that runs the workers. */
@@ -14,6 +15,8 @@ export interface RealFleetControl {
   restart(worker: string): void;
   /** Real timers of the run, cleared when it ends. */
   timer(atMs: number, run: () => void): void;
+  /** The agent's write limiter every worker's writes pass through (the rate-limit fault). */
+  readonly limiter: RealWriteLimiter;
 }
 
 /**
@@ -92,6 +95,37 @@ export class RealFaultVerbs implements FaultVerbs {
   }
   undrift(worker: string): void {
     this.drift(worker, 1);
+  }
+
+  rateLimit(options: { fraction: number; status: 429 | 503 }): undefined {
+    this.log.record("consul", "consul.rate-limit.on", { fraction: options.fraction, status: options.status });
+    this.fleet.limiter.start(options);
+    return undefined;
+  }
+  unrateLimit(): void {
+    this.log.record("consul", "consul.rate-limit.off");
+    this.fleet.limiter.stop();
+  }
+
+  /**
+   * 1.8.7 has no `consul operator raft transfer-leader` (1.15+); its graceful handover is the
+   * leader leaving the cluster (`consul leave`): it removes itself from the Raft configuration and
+   * steps down, and the others elect a new leader (measured: no leader for 1.1-3.5 s, requests held
+   * meanwhile, no errors). The left server is started again once its process has exited (~14 s),
+   * so that the cluster has three servers again.
+   */
+  transferLeader(): string | undefined {
+    const cluster = this.cluster;
+    if (!cluster?.leaveLeader || !cluster.restartServer) return "a leader transfer needs a 3-server cluster; this replay uses one agent";
+    const { leaveLeader, restartServer } = { leaveLeader: cluster.leaveLeader.bind(cluster), restartServer: cluster.restartServer.bind(cluster) };
+    const failed = (error: unknown): void => this.log.record("consul", "mark", { name: "leader-transfer-failed", error: String(error) });
+    void cluster.leader().then((old) => {
+      this.log.record("consul", "consul.leader.lost", { left: old });
+      const left = leaveLeader().then((node) => restartServer(node));
+      left.catch(failed);
+      return cluster.waitForNewLeader(old).then((leader) => this.log.record("consul", "consul.leader.elected", { leader }));
+    }).catch(failed);
+    return undefined;
   }
 
   failover(): string | undefined {

@@ -21,6 +21,13 @@ export const leaderGoneText = "rpc error making call: EOF";
  */
 export const leaderUnreachableText = "rpc error making call: rpc error getting client: failed to get conn: dial tcp 127.0.0.1:0->127.0.0.1:8300: connect: connection refused";
 
+/**
+ * How long a leader that runs `consul leave` keeps running after it started to leave (ms): its
+ * blocking queries answer when it exits. Measured on 1.8.7 (3 servers, raft_multiplier 1): the
+ * process exited 13.8-14.3 s after the leave began, its blocking reads answered at 13.2-13.7 s.
+ */
+export const leaveShutdownMs = 13_500;
+
 /** Options of LeaderState. */
 export interface LeaderStateOptions {
   world: Pick<World, "schedule">;
