@@ -7,9 +7,9 @@ import type { WorkerKind } from "../../src/workers/worker-kinds.js";
 const shipped = readdirSync("scenarios").filter((f) => f.endsWith(".json") && f !== "scenario.schema.json");
 
 describe("shipped scenarios meet their expected verdicts, per worker", () => {
-  it("ships the eight fault stories", () => {
+  it("ships the ten fault stories", () => {
     expect(shipped.sort()).toEqual(
-      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task"].map((n) => `${n}.json`),
+      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task", "leader-transfer-during-task", "rate-limit-during-task"].sort().map((n) => `${n}.json`),
     );
   });
 

@@ -42,4 +42,23 @@ describe.skipIf(!haveConsul)("leader-failover-during-task on a real 3-server clu
     const naive = results.find((r) => r.worker === "naive")!;
     expect(timelineShape(naive.real.records)).toEqual(timelineShape(naive.sim.fleet.world.trace.records));
   });
+
+  // 1.8.7's graceful handover is `consul leave` of the leader (replay/real-fault-verbs.ts). ~45 s.
+  it("leader-transfer-during-task: consul-api-lock keeps its lock through a graceful handover, in both worlds", { timeout: 240_000 }, async () => {
+    const scenario = await loadScenario("scenarios/leader-transfer-during-task.json");
+    const [r] = await replaySideBySide(scenario, ["consul-api-lock"], "http://unused.invalid");
+    console.log(`leader-transfer-during-task · consul-api-lock: real ${(r!.real.wallMs / 1000).toFixed(1)}s; ${JSON.stringify(r!.real.verdicts)}`);
+    expect(r!.real.skippedFaults).toEqual([]);
+    expect(r!.real.records.find((x) => x.kind === "consul.leader.lost")?.data).toEqual({ left: expect.stringMatching(/^locksim-s\d$/) });
+    expect(r!.real.finished).toBe(true);
+    expect(r!.differing).toEqual([]);
+    expect(r!.real.leftover).toEqual({ sessions: 0, keys: 0 });
+    const sim = timelineShape(r!.sim.fleet.world.trace.records);
+    expect(timelineShape(r!.real.records)).toEqual(sim);
+    // Unlike a crash: no error reaches the monitor, the holder runs its task to the end.
+    expect(sim).toEqual({
+      tenures: [["lock.acquired", "task.start", "task.end", "store.commit", "lock.released"]],
+      story: ["acquire", "fault:leader-transfer", "elected", "let-go"],
+    });
+  });
 });
