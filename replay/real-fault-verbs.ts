@@ -117,15 +117,21 @@ export class RealFaultVerbs implements FaultVerbs {
   transferLeader(): string | undefined {
     const cluster = this.cluster;
     if (!cluster?.leaveLeader || !cluster.restartServer) return "a leader transfer needs a 3-server cluster; this replay uses one agent";
-    const { leaveLeader, restartServer } = { leaveLeader: cluster.leaveLeader.bind(cluster), restartServer: cluster.restartServer.bind(cluster) };
-    const failed = (error: unknown): void => this.log.record("consul", "mark", { name: "leader-transfer-failed", error: String(error) });
-    void cluster.leader().then((old) => {
-      this.log.record("consul", "consul.leader.lost", { left: old });
-      const left = leaveLeader().then((node) => restartServer(node));
-      left.catch(failed);
-      return cluster.waitForNewLeader(old).then((leader) => this.log.record("consul", "consul.leader.elected", { leader }));
-    }).catch(failed);
+    void this.handOver(cluster as Required<Pick<ConsulCluster, "leaveLeader" | "restartServer">> & ConsulCluster).catch((error: unknown) =>
+      this.log.record("consul", "mark", { name: "leader-transfer-failed", error: String(error) }),
+    );
     return undefined;
+  }
+
+  /** The leader leaves; the election is recorded when seen; the left server starts again once it has exited. */
+  private async handOver(cluster: Required<Pick<ConsulCluster, "leaveLeader" | "restartServer">> & ConsulCluster): Promise<void> {
+    const old = await cluster.leader();
+    this.log.record("consul", "consul.leader.lost", { left: old });
+    const left = cluster.leaveLeader().then((node) => cluster.restartServer(node));
+    left.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    const leader = await cluster.waitForNewLeader(old);
+    this.log.record("consul", "consul.leader.elected", { leader });
+    await left;
   }
 
   failover(): string | undefined {
