@@ -3,7 +3,7 @@ import { faultsEndMs } from "../sim/faults/fault-table.js";
 import type { Fault, FaultType, Scenario } from "../sim/scenario/scenario-schema.js";
 
 /** Every fault type the generator knows. */
-export const allFaultTypes: FaultType[] = ["crash", "pause", "partition", "drop-renewals", "slow-network", "leader-failover", "clock-drift"];
+export const allFaultTypes: FaultType[] = ["crash", "pause", "partition", "drop-renewals", "slow-network", "leader-failover", "clock-drift", "rate-limit", "leader-transfer"];
 
 /** How long the world stays quiet after the last fault, so that liveness can be judged (ms). */
 export const quietPeriodMs = 600_000;
@@ -22,6 +22,9 @@ const faultArbs: Record<FaultType, fc.Arbitrary<Fault>> = {
   "drop-renewals": fc.record({ type: fc.constant("drop-renewals" as const), atMs, worker, durationMs: seconds(1, 90) }),
   "slow-network": fc.record({ type: fc.constant("slow-network" as const), atMs, worker, durationMs: seconds(1, 60), latencyMsMin: fc.integer({ min: 1, max: 500 }), latencyMsMax: fc.integer({ min: 500, max: 5_000 }) }),
   "leader-failover": fc.record({ type: fc.constant("leader-failover" as const), atMs, unavailableMs: seconds(1, 12) }),
+  "rate-limit": fc.record({ type: fc.constant("rate-limit" as const), atMs, durationMs: seconds(1, 60), fraction: fc.constantFrom(0.1, 0.3, 0.5, 1), status: fc.constantFrom(429 as const, 503 as const) }),
+  // 1.1-3.5 s measured for a graceful leave of the leader on 1.8.7 (raft_multiplier 1); up to 8 s for slower clusters.
+  "leader-transfer": fc.record({ type: fc.constant("leader-transfer" as const), atMs, unavailableMs: seconds(1, 8) }),
   "clock-drift": fc.record({ type: fc.constant("clock-drift" as const), atMs, worker, rate: fc.constantFrom(0.2, 0.5, 0.8, 1.25, 2), durationMs: fc.option(seconds(10, 120), { nil: undefined }) }).map(({ durationMs, ...f }) => (durationMs === undefined ? f : { ...f, durationMs })),
 };
 

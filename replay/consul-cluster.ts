@@ -11,6 +11,8 @@ interface ServerProc {
   httpAddr: string;
   serverPort: number;
   child: ChildProcess;
+  /** The arguments it was started with, to start it again on the same ports and data. */
+  args: string[];
 }
 
 /** A local cluster of real agents on loopback: N servers and one client agent. */
@@ -23,6 +25,15 @@ export interface ConsulCluster {
   killLeader(): Promise<string>;
   /** Polls until a leader other than `old` is known; resolves with its node name. */
   waitForNewLeader(old: string, timeoutMs?: number): Promise<string>;
+  /**
+   * Makes the current leader leave gracefully (`consul leave` against it: in 1.8.7 a leader that
+   * leaves first removes itself from the Raft configuration, agent/consul/server.go `Leave`, and
+   * Raft then steps it down) and resolves with its node name once its process has exited.
+   * Optional: stand-ins for tests may not have it.
+   */
+  leaveLeader?(): Promise<string>;
+  /** Starts a server that was killed or left again, on its ports and data directory. Optional. */
+  restartServer?(node: string): Promise<void>;
   /** Stops every agent and removes their data directories. Idempotent. */
   stop(): Promise<void>;
   /** The directory holding every agent's data directory (removed by stop); unset for stand-ins. */
@@ -103,6 +114,8 @@ interface LaunchedAgents {
   children: ChildProcess[];
   servers: ServerProc[];
   clientAddr: string;
+  /** Spawns one more agent process (a restarted server), tracked with the others. */
+  launch: (args: string[]) => ChildProcess;
 }
 
 /** Spawns `count` servers and the client agent `locksim-client`, each with its data under `dir`. */
@@ -129,12 +142,12 @@ async function launchAgents(dir: string, count: number): Promise<LaunchedAgents>
   };
   serverPorts.forEach((p, i) => {
     const node = `locksim-s${i + 1}`;
-    const child = launch([...common(node, p), "-server", "-bootstrap-expect", String(count)]);
-    servers.push({ node, httpAddr: `http://127.0.0.1:${p.http}`, serverPort: p.server, child });
+    const args = [...common(node, p), "-server", "-bootstrap-expect", String(count)];
+    servers.push({ node, httpAddr: `http://127.0.0.1:${p.http}`, serverPort: p.server, child: launch(args), args });
   });
   const clientPorts = await ports();
   launch(common(clientNode, clientPorts));
-  return { children, servers, clientAddr: `http://127.0.0.1:${clientPorts.http}` };
+  return { children, servers, clientAddr: `http://127.0.0.1:${clientPorts.http}`, launch };
 }
 
 const clientNode = "locksim-client";
@@ -168,7 +181,7 @@ async function startOnce(count: number, readyTimeoutMs: number, signal: AbortSig
   return clusterHandle(agents, dir, stop, () => stopped !== undefined);
 }
 
-/** The started cluster's handle: leader queries, the failover verb, stop. */
+/** The started cluster's handle: leader queries, the failover verbs, stop. */
 function clusterHandle(agents: LaunchedAgents, dir: string, stop: () => Promise<void>, isStopped: () => boolean): ConsulCluster {
   const { clientAddr, servers, children } = agents;
   const leader = async (): Promise<string> => {
@@ -177,32 +190,67 @@ function clusterHandle(agents: LaunchedAgents, dir: string, stop: () => Promise<
     const port = Number(addr.split(":")[1]);
     return servers.find((s) => s.serverPort === port)?.node ?? "";
   };
+  const leaderServer = async (): Promise<ServerProc> => {
+    const node = await leader();
+    const server = servers.find((s) => s.node === node);
+    if (!server) throw new ConsulProviderError("the cluster has no leader");
+    return server;
+  };
   return {
     clientAddr,
     leader,
     async killLeader() {
-      const node = await leader();
-      const server = servers.find((s) => s.node === node);
-      if (!server) throw new ConsulProviderError("the cluster has no leader to kill");
+      const server = await leaderServer();
       await kill(server.child, "SIGKILL");
-      return node;
+      return server.node;
     },
-    async waitForNewLeader(old, timeoutMs = 60_000) {
-      const deadline = performance.now() + timeoutMs;
-      while (performance.now() < deadline) {
-        if (isStopped()) throw new ConsulProviderError("the cluster was stopped while waiting for a new leader");
-        try {
-          const now = await leader();
-          if (now && now !== old) return now;
-        } catch {
-          // the client agent may answer 500 while there is no leader
-        }
-        await sleep(50);
-      }
-      throw new ConsulProviderError(`no new leader within ${timeoutMs}ms after ${old} died`);
+    waitForNewLeader: (old, timeoutMs = 60_000) => waitForNewLeader({ leader, old, timeoutMs, isStopped }),
+    async leaveLeader() {
+      const server = await leaderServer();
+      await gracefulLeave(server);
+      return server.node;
+    },
+    async restartServer(node) {
+      const server = servers.find((s) => s.node === node);
+      if (!server) throw new ConsulProviderError(`no server ${node} in this cluster`);
+      if (server.child.exitCode === null && server.child.signalCode === null) return;
+      if (isStopped()) throw new ConsulProviderError("the cluster was stopped");
+      server.child = agents.launch(server.args);
     },
     stop,
     dataDir: dir,
-    pids: children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
+    get pids() {
+      return children.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+    },
   };
+}
+
+/** Polls the client agent until it names a leader other than `old`. */
+async function waitForNewLeader(options: { leader: () => Promise<string>; old: string; timeoutMs: number; isStopped: () => boolean }): Promise<string> {
+  const deadline = performance.now() + options.timeoutMs;
+  while (performance.now() < deadline) {
+    if (options.isStopped()) throw new ConsulProviderError("the cluster was stopped while waiting for a new leader");
+    try {
+      const now = await options.leader();
+      if (now && now !== options.old) return now;
+    } catch {
+      // the client agent may answer 500 while there is no leader
+    }
+    await sleep(50);
+  }
+  throw new ConsulProviderError(`no new leader within ${options.timeoutMs}ms after ${options.old} went`);
+}
+
+/** `consul leave` against one server; resolves when the command and the server's process have exited. */
+async function gracefulLeave(server: ServerProc): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
+    server.child.once("exit", () => resolve());
+  });
+  await new Promise<void>((resolve, reject) => {
+    const cmd = spawn("consul", ["leave", `-http-addr=${server.httpAddr}`], { stdio: "ignore" });
+    cmd.once("error", reject);
+    cmd.once("exit", (code) => (code === 0 ? resolve() : reject(new ConsulProviderError(`consul leave on ${server.node} exited ${code}`, { node: server.node }))));
+  });
+  await exited;
 }

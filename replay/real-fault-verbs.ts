@@ -2,6 +2,7 @@ import type { FaultStage } from "../sim/faults/fault-engine.js";
 import type { FaultVerbs, WorkerLifeState } from "../sim/faults/fault-table.js";
 import type { ConsulCluster } from "./consul-cluster.js";
 import type { RealTrace } from "./real-trace.js";
+import type { RealWriteLimiter } from "./real-write-limiter.js";
 import type { WorkerGate } from "./worker-gate.js";
 
 /** What the real fault verbs need from the fleet that runs the workers. */
@@ -14,6 +15,8 @@ export interface RealFleetControl {
   restart(worker: string): void;
   /** Real timers of the run, cleared when it ends. */
   timer(atMs: number, run: () => void): void;
+  /** The agent's write limiter every worker's writes pass through (the rate-limit fault). */
+  readonly limiter: RealWriteLimiter;
 }
 
 /**
@@ -93,6 +96,43 @@ export class RealFaultVerbs implements FaultVerbs {
   }
   undrift(worker: string): void {
     this.drift(worker, 1);
+  }
+
+  rateLimit(options: { fraction: number; status: 429 | 503 }): undefined {
+    this.log.record("consul", "consul.rate-limit.on", { fraction: options.fraction, status: options.status });
+    this.fleet.limiter.start(options);
+    return undefined;
+  }
+  unrateLimit(): void {
+    this.log.record("consul", "consul.rate-limit.off");
+    this.fleet.limiter.stop();
+  }
+
+  /**
+   * 1.8.7 has no `consul operator raft transfer-leader` (1.15+); its graceful handover is the
+   * leader leaving the cluster (`consul leave`): it removes itself from the Raft configuration and
+   * steps down, and the others elect a new leader (measured: no leader for 1.1-3.5 s, requests held
+   * meanwhile, no errors). The left server is started again once its process has exited (~14 s),
+   * so that the cluster has three servers again.
+   */
+  transferLeader(): string | undefined {
+    const cluster = this.cluster;
+    if (!cluster?.leaveLeader || !cluster.restartServer) return "a leader transfer needs a 3-server cluster; this replay uses one agent";
+    void this.handOver(cluster as Required<Pick<ConsulCluster, "leaveLeader" | "restartServer">> & ConsulCluster).catch((error: unknown) =>
+      this.log.record("consul", "mark", { name: "leader-transfer-failed", error: String(error) }),
+    );
+    return undefined;
+  }
+
+  /** The leader leaves; the election is recorded when seen; the left server starts again once it has exited. */
+  private async handOver(cluster: Required<Pick<ConsulCluster, "leaveLeader" | "restartServer">> & ConsulCluster): Promise<void> {
+    const old = await cluster.leader();
+    this.log.record("consul", "consul.leader.lost", { left: old });
+    const left = cluster.leaveLeader().then((node) => cluster.restartServer(node));
+    left.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    const leader = await cluster.waitForNewLeader(old);
+    this.log.record("consul", "consul.leader.elected", { leader });
+    await left;
   }
 
   failover(): string | undefined {

@@ -57,11 +57,12 @@ export interface ReplaySideBySideOptions {
 
 /**
  * Replays `scenario` for each kind in the simulator and on the agent at `addr`, concurrently per
- * kind. A scenario with a leader failover gets, per kind, a fresh local 3-server cluster of real
- * agents instead (unless `useClusterForFailover` is false), whose leader is killed at the fault.
+ * kind. A scenario with a leader failover or transfer gets, per kind, a fresh local 3-server cluster
+ * of real agents instead (unless `useClusterForFailover` is false), whose leader is killed (or
+ * leaves) at the fault.
  */
 export async function replaySideBySide(scenario: Scenario, kinds: ReplayWorker[], addr: string, options: ReplaySideBySideOptions = {}): Promise<SideBySide[]> {
-  const needsCluster = (options.useClusterForFailover ?? true) && scenario.faults.some((f) => f.type === "leader-failover");
+  const needsCluster = (options.useClusterForFailover ?? true) && scenario.faults.some((f) => f.type === "leader-failover" || f.type === "leader-transfer");
   const resource = options.resource ?? scenario.resource;
   const { signal, ledger } = options;
   const one = async (worker: ReplayWorker): Promise<SideBySide> => {

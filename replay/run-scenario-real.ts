@@ -23,6 +23,7 @@ import type { ConsulCluster } from "./consul-cluster.js";
 import { RealFaultVerbs, type RealFleetControl } from "./real-fault-verbs.js";
 import { RealTrace } from "./real-trace.js";
 import { WorkerGate } from "./worker-gate.js";
+import { RealWriteLimiter } from "./real-write-limiter.js";
 
 /** The outcome of a scenario replayed on a real agent. */
 export interface RealScenarioRun {
@@ -89,6 +90,7 @@ class RealFleet implements RealFleetControl {
     private readonly options: RunScenarioRealOptions,
     private readonly store: InMemoryResource,
     private readonly settings: WorkerSettings,
+    readonly limiter: RealWriteLimiter,
   ) {}
 
   gate(worker: string): WorkerGate | undefined {
@@ -138,7 +140,7 @@ class RealFleet implements RealFleetControl {
       workerId: id,
       clock,
       random: systemRandom,
-      consul: gate.consul(settling),
+      consul: gate.consul(this.limiter.port(settling)),
       store: gate.store(this.store),
       settings: { ...this.settings, clientDeadline },
       runTask: (task, signal) => clock.sleepMs(task.durationMs, signal),
@@ -175,7 +177,7 @@ export async function runScenarioReal(scenario: Scenario, options: RunScenarioRe
   const runPrefix = `locksim-replay/${randomUUID()}`;
   const log = new RealTrace();
   const store = new InMemoryResource({ tasks: scenario.tasks, policy: options.resource, onEvent: (e) => log.emit("store", e) });
-  const fleet = new RealFleet(log, options, store, scenarioWorkerSettings(scenario, { keyPrefix: `${runPrefix}/service` }));
+  const fleet = new RealFleet(log, options, store, scenarioWorkerSettings(scenario, { keyPrefix: `${runPrefix}/service` }), new RealWriteLimiter({ seed: scenario.seed, log }));
   const verbs = new RealFaultVerbs(fleet, log, options.cluster);
   const ids = Array.from({ length: scenario.workers.count }, (_, i) => `w${i + 1}`);
   let settle: () => void = () => undefined;

@@ -67,11 +67,19 @@ export interface TraceEventData {
   "consul.kv.acquire": { key: string; session: string; ok: boolean };
   "consul.kv.release": { key: string; session: string; ok: boolean };
   "consul.kv.lock-delay": { key: string; session: string };
-  /** Simulator: `unavailableMs`; real cluster: `killed` (the old leader's name). */
-  "consul.leader.lost": { unavailableMs?: number; killed?: string };
+  /**
+   * Simulator: `unavailableMs` (and `graceful` for a leadership transfer); real cluster: `killed`
+   * (the old leader's name, SIGKILLed) or `left` (the old leader's name, leaving gracefully).
+   */
+  "consul.leader.lost": { unavailableMs?: number; killed?: string; graceful?: boolean; left?: string };
   /** Simulator: `sessions` whose TTL timers were re-armed; real cluster: `leader`. */
   "consul.leader.elected": { sessions?: number; leader?: string };
   "consul.invariant": { violation: string };
+  /** A rate-limit fault switched the agent's write limiter on: `fraction` of writes get `status`. */
+  "consul.rate-limit.on": { fraction: number; status: number };
+  "consul.rate-limit.off": undefined;
+  /** A write refused by the limiter before it reached Raft (`op` as the ConsulPort names it). */
+  "consul.rate-limited": { op: string; status: number };
 
   // ---- locks and sessions, as a worker sees them
   "lock.acquired": { task: string; session: string; token?: number };

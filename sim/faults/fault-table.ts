@@ -27,6 +27,12 @@ export interface FaultVerbs {
   failover(options: { unavailableMs: number }): string | undefined;
   drift(worker: string, rate: number): void;
   undrift(worker: string): void;
+  /** The agent starts refusing `fraction` of the writes with `status` (429 or 503). A string: cannot play it. */
+  rateLimit(options: { fraction: number; status: 429 | 503 }): string | undefined;
+  /** The agent's write limiter is off again. */
+  unrateLimit(): void;
+  /** The leader hands over gracefully (it leaves the cluster); the cluster elects a new one by itself. A string: cannot play it. */
+  transferLeader(options: { unavailableMs: number }): string | undefined;
 }
 
 /** One half of a row: a precondition (a reason to skip) and the verb. */
@@ -87,6 +93,13 @@ export const faultTable: { [T in FaultType]: FaultRow<FaultOf<T>> } = {
     undoAfterMs: (f) => f.durationMs,
     undo: { run: (f, v) => v.undrift(f.worker) },
   },
+  "rate-limit": {
+    apply: { run: (f, v) => v.rateLimit({ fraction: f.fraction, status: f.status }) },
+    undoAfterMs: (f) => f.durationMs,
+    undo: { run: (_f, v) => v.unrateLimit() },
+  },
+  // As a failover, the cluster ends a transfer itself; the world records when it does.
+  "leader-transfer": { apply: { run: (f, v) => v.transferLeader({ unavailableMs: f.unavailableMs }) } },
 };
 
 /** The row of a fault. */
@@ -117,6 +130,10 @@ export function describeFault(f: Fault): string {
       return `Consul leader failover, no leader for ${f.unavailableMs}ms`;
     case "clock-drift":
       return `clock of ${f.worker} runs at ${f.rate}x${f.durationMs !== undefined ? ` for ${f.durationMs}ms` : ""}`;
+    case "rate-limit":
+      return `Consul answers ${f.status} to ${Math.round(f.fraction * 100)}% of writes for ${f.durationMs}ms`;
+    case "leader-transfer":
+      return `Consul leader hands over gracefully, no leader for ${f.unavailableMs}ms`;
   }
 }
 
@@ -124,7 +141,7 @@ export function describeFault(f: Fault): string {
 export function faultsEndMs(faults: readonly Fault[]): number {
   let end = 0;
   for (const f of faults) {
-    const d = f.type === "leader-failover" ? f.unavailableMs : (faultRow(f).undoAfterMs?.(f) ?? 0);
+    const d = f.type === "leader-failover" || f.type === "leader-transfer" ? f.unavailableMs : (faultRow(f).undoAfterMs?.(f) ?? 0);
     end = Math.max(end, f.atMs + d);
   }
   return end;

@@ -7,7 +7,7 @@ import type { FaultVerbs, WorkerLifeState } from "./fault-table.js";
 
 /**
  * The simulated world's fault verbs: the world's own host verbs, the network's links, the Consul
- * model's failover, and a per-host renew fault that outlives a restart (read by FaultyConsulPort).
+ * model's failover, leadership transfer and write limiter, and a per-host renew fault that outlives a restart (read by FaultyConsulPort).
  */
 export class SimFaultVerbs implements FaultVerbs {
   /** Per-host renew fault, read by each host's FaultyConsulPort. */
@@ -61,6 +61,17 @@ export class SimFaultVerbs implements FaultVerbs {
   }
   failover(options: { unavailableMs: number }): undefined {
     this.model.failover(options);
+    return undefined;
+  }
+  rateLimit(options: { fraction: number; status: 429 | 503 }): undefined {
+    this.model.rateLimit(options);
+    return undefined;
+  }
+  unrateLimit(): void {
+    this.model.unrateLimit();
+  }
+  transferLeader(options: { unavailableMs: number }): undefined {
+    this.model.transferLeader(options);
     return undefined;
   }
   drift(worker: string, rate: number): void {

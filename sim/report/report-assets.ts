@@ -14,6 +14,8 @@ export const faultColors: Record<string, string> = {
   "slow-network": "#c5e384",
   "clock-drift": "#f4a6c8",
   "leader-failover": "#b59a8a",
+  "rate-limit": "#e6c36a",
+  "leader-transfer": "#d7c4a3",
 };
 
 /** Worker colors (wc-0 … wc-7). */

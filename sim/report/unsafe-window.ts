@@ -58,7 +58,7 @@ export interface UnsafeWindowOptions {
 }
 
 /** Which fault explains a lapsed lease best, most direct first. */
-const causePriority = ["pause", "partition", "drop-renewals", "clock-drift", "slow-network", "leader-failover"];
+const causePriority = ["pause", "partition", "drop-renewals", "clock-drift", "slow-network", "leader-failover", "rate-limit", "leader-transfer"];
 
 /**
  * Every exclusive-execution overlap of a trace: for each task, each pair of executions on two
@@ -140,7 +140,7 @@ function causeOf(a: TaskRun, b: TaskRun, ctx: ExplainContext): UnsafeWindowCause
   const span = candidates[0];
   if (!span) return undefined;
   const cause: UnsafeWindowCause = { type: span.type, target: span.target, fault: span.fault };
-  const durationMs = span.type === "leader-failover" ? failoverMs(ctx.records, span) : span.endMs !== undefined ? span.endMs - span.startMs : scheduledMs(span.fault);
+  const durationMs = span.type === "leader-failover" || span.type === "leader-transfer" ? failoverMs(ctx.records, span) : span.endMs !== undefined ? span.endMs - span.startMs : scheduledMs(span.fault);
   if (durationMs !== undefined) cause.durationMs = durationMs;
   return cause;
 }
@@ -199,6 +199,10 @@ function causePhrase(w: UnsafeWindow, worker: string): string {
       return `${worker}'s clock ran at ${/at ([\d.]+x)/.exec(c.fault)?.[1] ?? "a drifted rate"}${d ? ` for${d}` : ""}`;
     case "leader-failover":
       return `Consul had no leader for${d}`;
+    case "rate-limit":
+      return `Consul refused writes (rate limit) for${d}${compare(c.durationMs)}`;
+    case "leader-transfer":
+      return `Consul handed over leadership, no leader for${d}`;
     default:
       return `${c.fault}`;
   }

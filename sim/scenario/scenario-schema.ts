@@ -35,6 +35,13 @@ const faultSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("slow-network"), atMs: ms, worker: hostId, durationMs: ms, latencyMsMin: ms, latencyMsMax: ms }).strict(),
   z.object({ type: z.literal("leader-failover"), atMs: ms, unavailableMs: ms }).strict(),
   z.object({ type: z.literal("clock-drift"), atMs: ms, worker: hostId, rate: z.number().positive().max(10), durationMs: ms.optional() }).strict(),
+  // For `durationMs` the agent refuses `fraction` of the writes (KV, session create/renew/destroy,
+  // txn) with `status` before they reach Raft, as Consul 1.15+'s request limiter does: 429 from a
+  // server that is not the leader, 503 from the leader (agent/consul/rate/handler.go).
+  z.object({ type: z.literal("rate-limit"), atMs: ms, durationMs: ms, fraction: z.number().gt(0).max(1), status: z.union([z.literal(429), z.literal(503)]).default(429) }).strict(),
+  // A graceful leadership handover (the leader leaves the cluster): no leader for `unavailableMs`,
+  // requests wait for the new one instead of failing; the new leader re-arms every TTL timer.
+  z.object({ type: z.literal("leader-transfer"), atMs: ms, unavailableMs: ms }).strict(),
 ]);
 
 export type Fault = z.infer<typeof faultSchema>;

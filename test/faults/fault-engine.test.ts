@@ -19,6 +19,9 @@ const faults: Record<FaultType, Fault> = {
   "slow-network": { type: "slow-network", atMs: 300, worker: "w1", durationMs: 700, latencyMsMin: 5, latencyMsMax: 20 },
   "leader-failover": { type: "leader-failover", atMs: 300, unavailableMs: 700 },
   "clock-drift": { type: "clock-drift", atMs: 300, worker: "w1", rate: 2, durationMs: 700 },
+  // w2 starts at 600 ms here (see scenarioWith), inside the limit: its first write, its session, is refused in both worlds.
+  "rate-limit": { type: "rate-limit", atMs: 400, durationMs: 600, fraction: 1, status: 503 },
+  "leader-transfer": { type: "leader-transfer", atMs: 300, unavailableMs: 700 },
 };
 
 function scenarioWith(fault: Fault) {
@@ -28,7 +31,7 @@ function scenarioWith(fault: Fault) {
       why: "one fault through the engine",
       seed: 1,
       consul: { ttlMs: 10_000, lockDelayMs: 0 },
-      workers: { count: 2, startStaggerMs: 100 },
+      workers: { count: 2, startStaggerMs: fault.type === "rate-limit" ? 600 : 100 },
       tasks: [{ id: "t1", durationMs: 20_000 }],
       faults: [fault],
       horizonMs: 60_000,
@@ -39,11 +42,11 @@ function scenarioWith(fault: Fault) {
 }
 
 /** Records the fault engine and the verbs write, in order, up to 1.5 s: what both worlds must share. */
-const verbKinds = new Set(["host.crash", "host.pause", "host.resume", "net.partition", "net.heal", "host.clock-rate", "consul.leader.lost", "consul.leader.elected"]);
+const verbKinds = new Set(["host.crash", "host.pause", "host.resume", "net.partition", "net.heal", "host.clock-rate", "consul.leader.lost", "consul.leader.elected", "consul.rate-limit.on", "consul.rate-limit.off", "consul.rate-limited"]);
 function faultStory(records: readonly TraceRecord[]): string[] {
   return records
     .filter((r) => r.atMs <= 1_500 && (r.kind.startsWith("fault.") || verbKinds.has(r.kind) || (r.kind === "host.start" && r.data.incarnation > 0)))
-    .map((r) => `${r.host} ${r.kind}${r.kind.startsWith("fault.") && "fault" in r.data! ? ` ${r.data.fault}` : ""}${r.kind === "host.start" ? ` #${r.data.incarnation}` : ""}`);
+    .map((r) => `${r.host} ${r.kind}${r.kind.startsWith("fault.") && "fault" in r.data! ? ` ${r.data.fault}` : ""}${r.kind === "host.start" ? ` #${r.data.incarnation}` : ""}${r.kind === "consul.rate-limited" ? ` ${r.data.op} ${r.data.status}` : ""}`);
 }
 
 /** A stand-in for a 3-server cluster: the failover verb's effect on a real cluster is test/replay/failover-replay.test.ts's. */
@@ -52,13 +55,15 @@ const standInCluster: ConsulCluster = {
   leader: async () => "server-1",
   killLeader: async () => "server-1",
   waitForNewLeader: async () => "server-2",
+  leaveLeader: async () => "server-1",
+  restartServer: async () => undefined,
   stop: async () => undefined,
 };
 
-describe("the fault table has one row per fault type, each with an apply and (but failover) an undo", () => {
+describe("the fault table has one row per fault type, each with an apply and (but failover and transfer) an undo", () => {
   it("covers every fault type", () => {
     expect(Object.keys(faultTable).sort()).toEqual(Object.keys(faults).sort());
-    for (const [type, row] of Object.entries(faultTable)) if (type !== "leader-failover") expect(row.undo, type).toBeDefined();
+    for (const [type, row] of Object.entries(faultTable)) if (type !== "leader-failover" && type !== "leader-transfer") expect(row.undo, type).toBeDefined();
   });
 });
 
@@ -74,11 +79,12 @@ describe.skipIf(!agent)("every fault type plays through the fault engine the sam
         worker: "naive",
         addr: agent!.addr,
         timeLimitMs: 2_000,
-        cluster: type === "leader-failover" ? { ...standInCluster, clientAddr: agent!.addr } : undefined,
+        cluster: type === "leader-failover" || type === "leader-transfer" ? { ...standInCluster, clientAddr: agent!.addr } : undefined,
       });
       const simStory = faultStory(sim.fleet.world.trace.records);
       expect(simStory.some((l) => l.includes("fault.applied"))).toBe(true);
-      if (type !== "leader-failover") expect(simStory.some((l) => l.includes("fault.undone"))).toBe(true);
+      if (type !== "leader-failover" && type !== "leader-transfer") expect(simStory.some((l) => l.includes("fault.undone"))).toBe(true);
+      if (type === "rate-limit") expect(simStory).toContain("consul consul.rate-limited session.create 503");
       if (process.env.LOCKSIM_SHOW) console.log(type, simStory, faultStory(real.records));
       expect(faultStory(real.records)).toEqual(simStory);
       expect(real.leftover).toEqual({ sessions: 0, keys: 0 });

@@ -7,9 +7,9 @@ import { workerKinds, type WorkerKind } from "../../src/workers/worker-kinds.js"
 const shipped = readdirSync("scenarios").filter((f) => f.endsWith(".json") && f !== "scenario.schema.json");
 
 describe("shipped scenarios meet their expected verdicts, per worker", () => {
-  it("ships the nine fault stories", () => {
+  it("ships the eleven fault stories", () => {
     expect(shipped.sort()).toEqual(
-      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task", "txn-fenced-late-write-refused"].map((n) => `${n}.json`),
+      ["clock-drift", "crash-mid-task", "gc-pause-longer-than-ttl", "leader-failover-during-task", "lock-delay-after-crash", "missed-renewals", "partition-holder-from-consul", "ttl-expiry-during-long-task", "leader-transfer-during-task", "rate-limit-during-task", "txn-fenced-late-write-refused"].sort().map((n) => `${n}.json`),
     );
   });
 
