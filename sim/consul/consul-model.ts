@@ -10,6 +10,7 @@ import { text } from "./http-replies.js";
 import { HttpRouter, type Reply } from "./http-router.js";
 import type { HttpRequest } from "./http-types.js";
 import { KvEndpoints } from "./kv-endpoints.js";
+import { readRequestPath } from "./request-path.js";
 import { LeaderState } from "./leader-state.js";
 import type { ModelEvents } from "./model-events.js";
 import { ModelInvariants } from "./model-invariants.js";
@@ -149,7 +150,11 @@ export class ConsulModel implements StateListener {
 
   /** Answers one request (synchronously, or later for blocking queries and a missing leader). */
   handle(req: HttpRequest): Reply {
-    return this.leader.serve(() => this.route(req));
+    // net/http reads the path before any handler runs: a bad escape or an unclean path is answered
+    // by the agent itself, leader or not.
+    const reading = readRequestPath(req);
+    if ("response" in reading) return reading.response;
+    return this.leader.serve(() => this.route({ ...req, path: reading.path }));
   }
 
   /** Routes a request; server-side errors become Consul's 500, and the invariants are checked after a synchronous answer. */

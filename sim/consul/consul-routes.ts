@@ -20,8 +20,8 @@ const leaderAddress = "127.0.0.1:8300";
  * method gets 405 (measured: `PUT /v1/session/info/x` → `Allow: OPTIONS,GET`); an unknown one 404.
  */
 export function consulRoutes({ sessions, kv, checks }: ConsulEndpoints): Route[] {
-  // The key is the rest of the path, URL-decoded (Consul reads it from the decoded URL path).
-  const key = (rest: string): string => decodeURIComponent(rest);
+  // The path arrives decoded (request-path.ts): the key is the rest of it, as Consul takes it.
+  const key = (rest: string): string => rest;
   return [
     route(["GET"], "/v1/kv/*key", (req, p) => kv.get(key(p.key), req.query ?? {})),
     route(["PUT"], "/v1/kv/*key", (req, p) => kv.put(key(p.key), req.query ?? {}, req.body)),

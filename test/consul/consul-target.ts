@@ -147,6 +147,8 @@ export function httpExchange(addr: string, req: HttpRequest, token?: string, onS
 async function exchange(addr: string, req: HttpRequest, token?: string): Promise<HttpResponse> {
   const res = await fetch(`${addr}${req.path}${queryString(req.query)}`, {
     method: req.method,
+    // Consul's 301s (unclean paths) are answers to compare, not to follow.
+    redirect: "manual",
     body: req.body === undefined ? undefined : req.body,
     headers: token ? { "x-consul-token": token } : {},
   });

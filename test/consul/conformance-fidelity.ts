@@ -1,0 +1,114 @@
+// Conformance cases for the areas where the model and a real 1.8.7 agent used to answer
+// differently (issue 12): written once, run on the model and on a real agent with the same
+// assertions (conformance-model.test.ts, conformance-real.test.ts). Ids start at 101.
+import { expect } from "vitest";
+import type { HttpResponse } from "../../sim/consul/http-types.js";
+import { createSession, del, entry, expectReply, get, put, sessionInfo, type ConformanceCase } from "./conformance-cases.js";
+import type { ConsulTarget } from "./consul-target.js";
+
+/** A key or id as both ConsulPort adapters put it in a path (the `consul` client's encoding). */
+const enc = encodeURIComponent;
+const kvPath = (key: string): string => `/v1/kv/${enc(key)}`;
+
+/** Status, body and the headers that tell the answers apart. */
+function shape(res: HttpResponse): { status: number; body: string; contentType: string | undefined; location: string | undefined; allow: string | undefined } {
+  return { status: res.status, body: res.body, contentType: res.headers["content-type"], location: res.headers.location, allow: res.headers.allow };
+}
+
+const tooLarge = (bytes: number): string =>
+  `Request body(${bytes} bytes) too large, max size: 524288 bytes. See https://www.consul.io/docs/agent/options.html#kv_max_value_size.`;
+
+export const fidelityCases: ConformanceCase[] = [
+  {
+    id: 101,
+    title: "values over 512 KiB: 413 and nothing written",
+    realWallMs: 500,
+    async run(t) {
+      const k = t.key("c101");
+      const limit = 524_288;
+      expectReply(await put(t, kvPath(k), undefined, "a".repeat(limit)), 200, "true");
+      const over = await put(t, kvPath(k), undefined, "b".repeat(limit + 1));
+      expect(shape(over)).toEqual({ status: 413, body: tooLarge(limit + 1), contentType: "text/plain; charset=utf-8", location: undefined, allow: undefined });
+      // The limit counts bytes: 262,145 two-byte characters are 524,290 bytes.
+      expectReply(await put(t, kvPath(k), { cas: "0" }, "é".repeat(262_145)), 413, tooLarge(524_290));
+      const a = await createSession(t);
+      expectReply(await put(t, kvPath(t.key("c101b")), { acquire: a }, "c".repeat(limit + 1)), 413, tooLarge(limit + 1));
+      expect(await entry(t, t.key("c101b"))).toBeUndefined();
+      // Argument errors come first: a bad flags value is 500, conflicting flags 400.
+      expectReply(await put(t, kvPath(k), { flags: "x" }, "d".repeat(limit + 1)), 500, 'strconv.ParseUint: parsing "x": invalid syntax');
+      expectReply(await put(t, kvPath(k), { acquire: a, release: a }, "d".repeat(limit + 1)), 400, `Conflicting flags: acquire=${a}&release=${a}`);
+      const e = (await entry(t, k))!;
+      expect(Buffer.from(e.Value!, "base64").toString()).toBe("a".repeat(limit));
+    },
+  },
+  {
+    id: 102,
+    title: "key escaping: decoded paths, 301 for unclean ones, 400 for bad escapes and empty keys",
+    realWallMs: 500,
+    async run(t) {
+      const base = t.key("c102/");
+      const odd = ["a%b", "a b", "a?b", "a#b", "é", "a+b", "a%2Fb", "a..b", "x/y"];
+      for (const name of odd) expectReply(await put(t, kvPath(`${base}${name}`), undefined, name), 200, "true");
+      const list = await get(t, kvPath(base), { recurse: "" });
+      const keys = (JSON.parse(list.body) as { Key: string }[]).map((e) => e.Key.slice(base.length));
+      expect(keys).toEqual([...odd].sort((x, y) => (Buffer.from(x) < Buffer.from(y) ? -1 : 1)));
+      const pct = await get(t, kvPath(`${base}a%b`));
+      expect((JSON.parse(pct.body) as { Value: string }[])[0]?.Value).toBe(Buffer.from("a%b").toString("base64"));
+      // `//`, a leading `/` and `.` segments are cleaned by Go's ServeMux: 301 to the clean path.
+      const doubled = await put(t, kvPath(`${base}a//b`), { cas: "0" }, "v");
+      expect(shape(doubled)).toMatchObject({ status: 301, body: "", location: `/v1/kv/${base}a/b?cas=0` });
+      const doubledGet = await get(t, kvPath(`${base}a//b`));
+      expect(shape(doubledGet)).toEqual({
+        status: 301,
+        body: `<a href="/v1/kv/${base}a/b">Moved Permanently</a>.\n\n`,
+        contentType: "text/html; charset=utf-8",
+        location: `/v1/kv/${base}a/b`,
+        allow: undefined,
+      });
+      expect(shape(await del(t, kvPath(`/${base}lead`)))).toMatchObject({ status: 301, location: `/v1/kv/${base}lead` });
+      expect(shape(await put(t, kvPath(`${base}x/./y`)))).toMatchObject({ status: 301, location: `/v1/kv/${base}x/y` });
+      expect(shape(await put(t, `/v1/kv/${enc(base)}a%zzb`))).toEqual({ status: 400, body: "400 Bad Request", contentType: "text/plain; charset=utf-8", location: undefined, allow: undefined });
+      expect(await entry(t, `${base}a/b`)).toBeUndefined();
+      // An empty key: only a recursive read or delete may omit it.
+      for (const res of [await put(t, "/v1/kv/", undefined, "v"), await get(t, "/v1/kv/"), await del(t, "/v1/kv/"), await del(t, "/v1/kv/", { cas: "0" })]) {
+        expectReply(res, 400, "Missing key name");
+      }
+      expect(shape(await get(t, "/v1/kv"))).toMatchObject({ status: 301, location: "/v1/kv/" });
+    },
+  },
+  {
+    id: 103,
+    title: "error shapes: 404 is bare, 405 names the allowed methods",
+    realWallMs: 100,
+    async run(t) {
+      for (const path of ["/v1/nothing", "/v1/session", "/v1/session/", "/v1/session/list/x"]) {
+        const res = await get(t, path);
+        expect({ status: res.status, body: res.body, contentType: res.headers["content-type"] }, path).toEqual({ status: 404, body: "", contentType: undefined });
+      }
+      const cases: [string, string, string][] = [
+        ["GET", "/v1/session/renew/x", "OPTIONS,PUT"],
+        ["DELETE", "/v1/session/info/x", "OPTIONS,GET"],
+        ["PUT", "/v1/status/leader", "OPTIONS,GET"],
+        ["DELETE", "/v1/session/create", "OPTIONS,PUT"],
+      ];
+      for (const [method, path, allow] of cases) {
+        const res = await t.request({ method: method as "GET", path });
+        expect(shape(res), `${method} ${path}`).toEqual({ status: 405, body: `method ${method} not allowed`, contentType: "text/plain; charset=utf-8", location: undefined, allow });
+      }
+      expect(shape(await put(t, "/v1/session/destroy"))).toEqual({ status: 301, body: "", contentType: undefined, location: "/v1/session/destroy/", allow: undefined });
+    },
+  },
+  {
+    id: 104,
+    title: "DELETE ?recurse&cas is refused: conflicting flags",
+    realWallMs: 100,
+    async run(t) {
+      const k = t.key("c104/a");
+      await put(t, kvPath(k), undefined, "v");
+      expectReply(await del(t, kvPath(t.key("c104/")), { recurse: "", cas: "5" }), 400, "Conflicting flags: cas=5&recurse=");
+      expectReply(await del(t, kvPath(k), { cas: "abc", recurse: "" }), 400, "Conflicting flags: cas=abc&recurse=");
+      expect(await entry(t, k)).toBeDefined();
+      expect(await sessionInfo(t, "00000000-0000-0000-0000-000000000000")).toBeUndefined();
+    },
+  },
+];
