@@ -69,20 +69,42 @@ function stringListField(raw: Record<string, unknown>, name: string): string[] |
   return value as string[];
 }
 
-/** FixupLockDelay: strings are Go durations, numbers are ns; either below 1000 is multiplied by 1s. */
+/** Go's int64 arithmetic wraps: the product taken modulo 2^64, as a signed value. */
+function wrapInt64(n: bigint): bigint {
+  return BigInt.asIntN(64, n);
+}
+
+/**
+ * Go's time.Duration(float64) on amd64: truncation, and the "integer indefinite" value (-2^63)
+ * for a float outside int64's range (Go leaves this implementation-defined; x86's CVTTSD2SI gives it).
+ */
+function float64ToInt64(v: number): bigint {
+  if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) return -(2n ** 63n);
+  return BigInt(Math.trunc(v));
+}
+
+/**
+ * FixupLockDelay (agent/structs, 1.8): strings are Go durations, numbers (decoded as float64) are
+ * ns; either below 1000 is multiplied by 1s in int64 arithmetic, which wraps. Measured on 1.8.7:
+ * `9223372036854775807` and `1e30` become -2^63, times 1s wraps to 0; `1.5` is 1ns → 1s;
+ * `"-2562047h"` is stored as -3943811543270948864; `"9999999999h"` → 400 `time: invalid duration`.
+ */
 function lockDelayField(raw: Record<string, unknown>, defaultNs: number): number {
   const { value } = field(raw, "LockDelay");
-  let ns: number;
+  let ns: bigint;
   if (typeof value === "string") {
     const parsed = parseGoDuration(value);
     if (!parsed.ok) throw new DecodeError(parsed.error, { field: "LockDelay" });
-    ns = parsed.ns;
+    ns = parsed.nsExact;
   } else if (typeof value === "number") {
-    ns = Math.trunc(value);
+    ns = float64ToInt64(value);
+  } else if (typeof value === "boolean") {
+    // Measured on 1.8.7: `{"LockDelay":true}` is stored as 0.
+    return 0;
   } else {
     return defaultNs;
   }
-  return ns < lockDelayMinThreshold ? ns * 1e9 : ns;
+  return Number(ns < BigInt(lockDelayMinThreshold) ? wrapInt64(ns * 1_000_000_000n) : ns);
 }
 
 /**

@@ -37,7 +37,7 @@ function validateSession(body: SessionCreateBody, ttlMinMs: number): { behavior:
     if (!parsed.ok) throw new RpcError(`Session TTL '${body.ttl}' invalid: ${parsed.error}`, { ttl: body.ttl });
     ttlMs = parsed.ns / 1e6;
     if (parsed.ns !== 0 && (ttlMs < ttlMinMs || ttlMs > sessionTtlMaxMs)) {
-      throw new RpcError(`Invalid Session TTL '${parsed.ns}', must be between [${ttlMinMs / 1000}s=24h0m0s]`, { ttl: body.ttl, ttlMinMs });
+      throw new RpcError(`Invalid Session TTL '${parsed.nsExact}', must be between [${ttlMinMs / 1000}s=24h0m0s]`, { ttl: body.ttl, ttlMinMs });
     }
   }
   return { behavior, ttlMs };

@@ -111,4 +111,42 @@ export const fidelityCases: ConformanceCase[] = [
       expect(await sessionInfo(t, "00000000-0000-0000-0000-000000000000")).toBeUndefined();
     },
   },
+  {
+    id: 105,
+    title: "overflowing durations for TTL and LockDelay",
+    realWallMs: 300,
+    async run(t) {
+      const create = (body: unknown): Promise<HttpResponse> => put(t, "/v1/session/create", undefined, JSON.stringify(body));
+      for (const ttl of ["9999999999h", "2562048h", "-9999999999h", "9223372036854775808ns", "99999999999999999999s"]) {
+        expectReply(await create({ TTL: ttl }), 500, `Session TTL '${ttl}' invalid: time: invalid duration "${ttl}"`);
+      }
+      expectReply(await create({ TTL: "2562047h" }), 500, "Invalid Session TTL '9223369200000000000', must be between [10s=24h0m0s]");
+      expectReply(await create({ TTL: "9223372036854775807ns" }), 500, "Invalid Session TTL '9223372036854775807', must be between [10s=24h0m0s]");
+      expectReply(await create({ TTL: "1e3s" }), 500, 'Session TTL \'1e3s\' invalid: time: unknown unit "e" in duration "1e3s"');
+      expectReply(await create({ TTL: "1.5.5s" }), 500, 'Session TTL \'1.5.5s\' invalid: time: missing unit in duration "1.5.5s"');
+      for (const lockDelay of ["9999999999h", "2562048h"]) {
+        expectReply(await create({ LockDelay: lockDelay }), 400, `Request decode failed: time: invalid duration "${lockDelay}"`);
+      }
+      // Numbers are float64 nanoseconds; below 1000 they are multiplied by 1s in wrapping int64.
+      const stored: [string, number][] = [
+        ["9223372036854775807", 0],
+        ["1e30", 0],
+        ["99999999999999999999", 0],
+        ["1.5", 1e9],
+        ["999.9", 999e9],
+        ["-1", -1e9],
+        ["1e3", 1000],
+        ['"9223372036854775807ns"', 9223372036854775807],
+        ['"-2562047h"', -3943811543270948864],
+        ["true", 0],
+      ];
+      for (const [lockDelay, ns] of stored) {
+        const res = await put(t, "/v1/session/create", undefined, `{"LockDelay":${lockDelay}}`);
+        expect(res.status, `LockDelay ${lockDelay}: ${res.body}`).toBe(200);
+        const info = await sessionInfo(t, (JSON.parse(res.body) as { ID: string }).ID);
+        expect(info?.LockDelay, `LockDelay ${lockDelay}`).toBe(ns);
+      }
+      expectReply(await get(t, kvPath(t.key("c105")), { index: "1", wait: "9999999999h" }), 400, "Invalid wait time");
+    },
+  },
 ];
