@@ -11,8 +11,10 @@ export interface SessionRecord {
   id: string;
   name: string;
   node: string;
+  /** The deprecated `Checks` list (null when empty); the session depends on these checks too. */
+  checks: string[] | null;
   nodeChecks: string[] | null;
-  serviceChecks: { ID: string }[] | null;
+  serviceChecks: { ID: string; Namespace: string }[] | null;
   lockDelayNs: number;
   behavior: "release" | "delete";
   /** Stored verbatim ("10000ms" stays "10000ms"). */
@@ -61,6 +63,11 @@ export function uuidLookupError(id: string): string | undefined {
   return undefined;
 }
 
+/** Every check a session depends on: Checks, NodeChecks and ServiceChecks (structs.Session.CheckIDs). */
+function checkIds(s: Pick<SessionRecord, "checks" | "nodeChecks" | "serviceChecks">): string[] {
+  return [...(s.checks ?? []), ...(s.nodeChecks ?? []), ...(s.serviceChecks ?? []).map((c) => c.ID)];
+}
+
 /** What the state tells its owner so that blocking queries and timers follow changes. */
 export interface StateListener {
   keyChanged(key: string): void;
@@ -99,7 +106,7 @@ export class ConsulState {
     // consumes an index.
     const idx = this.raft();
     if (session.node !== modelNodeName) throw new RpcError("Missing node registration", { node: session.node });
-    for (const check of [...(session.nodeChecks ?? []), ...(session.serviceChecks ?? []).map((c) => c.ID)]) {
+    for (const check of checkIds(session)) {
       const status = this.checks.get(check);
       if (status === undefined) throw new RpcError(`Missing check '${check}' registration`, { check });
       if (status === "critical") throw new RpcError(`Check '${check}' is in critical state`, { check, status });
@@ -138,9 +145,7 @@ export class ConsulState {
 
   /** Sessions that name `checkId` among their checks. */
   sessionsUsingCheck(checkId: string): SessionRecord[] {
-    return [...this.sessions.values()].filter(
-      (s) => (s.nodeChecks ?? []).includes(checkId) || (s.serviceChecks ?? []).some((c) => c.ID === checkId),
-    );
+    return [...this.sessions.values()].filter((s) => checkIds(s).includes(checkId));
   }
 
   // ---- kv ----------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ export function sessionJson(s: SessionRecord): Record<string, unknown> {
     TTL: s.ttl,
     NodeChecks: s.nodeChecks,
     ServiceChecks: s.serviceChecks,
+    // The deprecated Checks is omitempty, printed after ServiceChecks (measured on 1.8.7).
+    ...(s.checks && s.checks.length > 0 ? { Checks: s.checks } : {}),
     CreateIndex: s.createIndex,
     ModifyIndex: s.modifyIndex,
   };

@@ -11,7 +11,7 @@ export interface SessionCreateBody {
   /** undefined: the key was absent (Consul then defaults Checks to serfHealth). */
   checks: string[] | null | undefined;
   nodeChecks: string[] | null | undefined;
-  serviceChecks: { ID: string }[] | null | undefined;
+  serviceChecks: { ID: string; Namespace: string }[] | null | undefined;
 }
 
 
@@ -147,24 +147,33 @@ export function decodeSessionCreateBody(body: string | undefined, defaults: { no
     if (v !== null && !Array.isArray(v)) {
       throw new DecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field .ServiceChecks of type []structs.ServiceCheck`, { field: "ServiceChecks" });
     }
-    result.serviceChecks = v === null ? null : (v as { ID?: unknown }[]).map((c) => ({ ID: String(c?.ID ?? "") }));
+    result.serviceChecks = v === null ? null : (v as { ID?: unknown }[]).map((c) => ({ ID: String(c?.ID ?? ""), Namespace: "" }));
   }
   return result;
 }
 
+/** The check lists a new session is stored with. */
+export interface SessionChecks {
+  /** The deprecated `Checks` list, printed only when not empty (omitempty). */
+  checks: string[] | null;
+  nodeChecks: string[] | null;
+}
+
+const serfHealth = "serfHealth";
+
 /**
- * The checks a new session gets (fixupEmptySessionChecks + FixupChecks, §1): no Checks and no
- * NodeChecks → serfHealth; a Checks list equal to the default is dropped when NodeChecks is given;
- * otherwise Checks are merged into NodeChecks.
+ * The check lists a new session gets: the agent starts from `Checks` and `NodeChecks` both set to
+ * ["serfHealth"], the body's lists replace them (null included), then fixupEmptySessionChecks
+ * (agent/session_endpoint.go, 1.8) runs: an empty `Checks` empties `NodeChecks`; a `Checks` equal
+ * to the default is dropped; an empty `NodeChecks` drops `Checks`. Measured on 1.8.7:
+ * `{"NodeChecks":null}` → NodeChecks null; `{"Checks":["c1"]}` → Checks ["c1"] and NodeChecks
+ * ["serfHealth"] (the session depends on both); `{"Checks":[],"NodeChecks":["c1"]}` → NodeChecks [].
  */
-export function resolveNodeChecks(body: SessionCreateBody): string[] | null {
-  const checks = body.checks === undefined ? ["serfHealth"] : body.checks;
-  const nodeChecks = body.nodeChecks;
-  if (nodeChecks === undefined || nodeChecks === null) {
-    if (body.checks === undefined && body.serviceChecks) return null;
-    return checks === null ? [] : [...checks];
-  }
-  const isDefault = checks !== null && checks.length === 1 && checks[0] === "serfHealth";
-  if (isDefault || checks === null) return [...nodeChecks];
-  return [...new Set([...nodeChecks, ...checks])];
+export function resolveSessionChecks(body: Pick<SessionCreateBody, "checks" | "nodeChecks">): SessionChecks {
+  const checks = body.checks === undefined ? [serfHealth] : body.checks;
+  const nodeChecks = body.nodeChecks === undefined ? [serfHealth] : body.nodeChecks;
+  if (checks === null || checks.length === 0) return { checks: null, nodeChecks: [] };
+  if (checks.length === 1 && checks[0] === serfHealth) return { checks: null, nodeChecks: nodeChecks && [...nodeChecks] };
+  if (nodeChecks === null || nodeChecks.length === 0) return { checks: null, nodeChecks: nodeChecks && [...nodeChecks] };
+  return { checks: [...checks], nodeChecks: [...nodeChecks] };
 }

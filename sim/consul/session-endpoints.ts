@@ -6,7 +6,7 @@ import { parseGoDuration } from "./go-duration.js";
 import { json, readHeaders, sessionJson, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import type { ModelEvents } from "./model-events.js";
-import { decodeSessionCreateBody, resolveNodeChecks, type SessionCreateBody } from "./session-create-body.js";
+import { decodeSessionCreateBody, resolveSessionChecks, type SessionCreateBody } from "./session-create-body.js";
 import type { SessionTtlTimers } from "./session-ttl-timers.js";
 
 /** structs.SessionTTLMax: the longest TTL a session may ask for (24h). */
@@ -78,7 +78,7 @@ export class SessionEndpoints {
       id: this.options.prng.uuid(),
       name: decoded.name,
       node: decoded.node,
-      nodeChecks: resolveNodeChecks(decoded),
+      ...resolveSessionChecks(decoded),
       serviceChecks: decoded.serviceChecks ?? null,
       lockDelayNs: decoded.lockDelayNs,
       behavior,

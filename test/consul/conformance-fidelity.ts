@@ -15,6 +15,28 @@ function shape(res: HttpResponse): { status: number; body: string; contentType: 
   return { status: res.status, body: res.body, contentType: res.headers["content-type"], location: res.headers.location, allow: res.headers.allow };
 }
 
+/** Repeats `probe` until it returns true (a real agent syncs its checks to the catalog asynchronously). */
+async function eventually(t: ConsulTarget, probe: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const t0 = t.nowMs();
+  while (!(await probe())) {
+    if (t.nowMs() - t0 > timeoutMs) throw new Error(`condition not met within ${timeoutMs}ms`);
+    await t.sleepMs(100);
+  }
+}
+
+/** Registers a passing TTL check and waits until a session can name it. */
+async function passingCheck(t: ConsulTarget, name: string, ttl = "10m"): Promise<string> {
+  const id = t.unique(name);
+  const res = await put(t, "/v1/agent/check/register", undefined, JSON.stringify({ Name: id, TTL: ttl, Status: "passing" }));
+  expect(res.status, res.body).toBe(200);
+  await eventually(t, async () => {
+    const probe = await put(t, "/v1/session/create", undefined, JSON.stringify({ NodeChecks: [id] }));
+    if (probe.status === 200) await put(t, `/v1/session/destroy/${(JSON.parse(probe.body) as { ID: string }).ID}`);
+    return probe.status === 200;
+  });
+  return id;
+}
+
 const tooLarge = (bytes: number): string =>
   `Request body(${bytes} bytes) too large, max size: 524288 bytes. See https://www.consul.io/docs/agent/options.html#kv_max_value_size.`;
 
@@ -147,6 +169,52 @@ export const fidelityCases: ConformanceCase[] = [
         expect(info?.LockDelay, `LockDelay ${lockDelay}`).toBe(ns);
       }
       expectReply(await get(t, kvPath(t.key("c105")), { index: "1", wait: "9999999999h" }), 400, "Invalid wait time");
+    },
+  },
+  {
+    id: 106,
+    title: "session check defaults: Checks, NodeChecks, ServiceChecks, null and []",
+    realWallMs: 1_500,
+    async run(t) {
+      const c1 = await passingCheck(t, "c106");
+      const cases: [unknown, Record<string, unknown>][] = [
+        [{}, { NodeChecks: ["serfHealth"], ServiceChecks: null }],
+        [{ Checks: null }, { NodeChecks: [], ServiceChecks: null }],
+        [{ NodeChecks: null }, { NodeChecks: null, ServiceChecks: null }],
+        [{ Checks: [] }, { NodeChecks: [], ServiceChecks: null }],
+        [{ NodeChecks: [] }, { NodeChecks: [], ServiceChecks: null }],
+        [{ Checks: null, NodeChecks: null }, { NodeChecks: [], ServiceChecks: null }],
+        [{ Checks: ["serfHealth"], NodeChecks: [] }, { NodeChecks: [], ServiceChecks: null }],
+        [{ Checks: [c1] }, { NodeChecks: ["serfHealth"], ServiceChecks: null, Checks: [c1] }],
+        [{ Checks: [c1, "serfHealth"], NodeChecks: ["serfHealth"] }, { NodeChecks: ["serfHealth"], ServiceChecks: null, Checks: [c1, "serfHealth"] }],
+        [{ Checks: ["serfHealth"], NodeChecks: [c1] }, { NodeChecks: [c1], ServiceChecks: null }],
+        [{ Checks: [c1], NodeChecks: null }, { NodeChecks: null, ServiceChecks: null }],
+        [{ Checks: [c1], NodeChecks: [] }, { NodeChecks: [], ServiceChecks: null }],
+        [{ Checks: [], NodeChecks: [c1] }, { NodeChecks: [], ServiceChecks: null }],
+        [{ NodeChecks: [c1, c1] }, { NodeChecks: [c1, c1], ServiceChecks: null }],
+        [{ nodechecks: [c1] }, { NodeChecks: [c1], ServiceChecks: null }],
+        [{ ServiceChecks: [] }, { NodeChecks: ["serfHealth"], ServiceChecks: [] }],
+        [{ ServiceChecks: null }, { NodeChecks: ["serfHealth"], ServiceChecks: null }],
+        [{ ServiceChecks: [{ ID: c1 }] }, { NodeChecks: ["serfHealth"], ServiceChecks: [{ ID: c1, Namespace: "" }] }],
+        [{ Checks: [], ServiceChecks: [] }, { NodeChecks: [], ServiceChecks: [] }],
+      ];
+      for (const [body, want] of cases) {
+        const id = await createSession(t, body);
+        const info = (await sessionInfo(t, id))!;
+        const got = { NodeChecks: info.NodeChecks, ServiceChecks: info.ServiceChecks, ...("Checks" in info ? { Checks: info.Checks } : {}) };
+        expect(got, JSON.stringify(body)).toEqual(want);
+        await put(t, `/v1/session/destroy/${id}`);
+      }
+      expectReply(await put(t, "/v1/session/create", undefined, JSON.stringify({ Checks: ["nope"] })), 500, "Missing check 'nope' registration");
+      expectReply(await put(t, "/v1/session/create", undefined, JSON.stringify({ ServiceChecks: [{}] })), 500, "Missing check '' registration");
+      // A session that names a check only in the deprecated Checks still depends on it.
+      const k = t.key("c106");
+      const held = await createSession(t, { Checks: [c1] });
+      expectReply(await put(t, kvPath(k), { acquire: held }, "v"), 200, "true");
+      expect((await put(t, `/v1/agent/check/fail/${c1}`)).status).toBe(200);
+      await eventually(t, async () => (await sessionInfo(t, held)) === undefined);
+      expect(await entry(t, k)).not.toHaveProperty("Session");
+      expect((await put(t, `/v1/agent/check/deregister/${c1}`)).status).toBe(200);
     },
   },
 ];
