@@ -122,7 +122,7 @@ export class ConsulModel implements StateListener {
 
   /** A TTL timer fired (invalidateSession): the session, if still there, is destroyed as by a destroy (§2). */
   private expireSession(id: string): void {
-    if (!this.state.sessions.has(id)) return;
+    if (!this.state.findSession(id)) return;
     this.record("consul.session.expire", { session: id });
     this.state.destroySession(id, this.world.nowMs);
     this.checkInvariants();

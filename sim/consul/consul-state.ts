@@ -100,6 +100,15 @@ export class ConsulState {
 
   // ---- sessions ----------------------------------------------------------------------------
 
+  /**
+   * The session `id` names. go-memdb's UUID index decodes the hex, so the case of an id does not
+   * matter (measured on 1.8.7: info, renew, destroy and acquire with an upper-case id find the
+   * session). Sessions are stored under their id as created (lower-case).
+   */
+  findSession(id: string): SessionRecord | undefined {
+    return this.sessions.get(id.toLowerCase());
+  }
+
   /** Inserts a validated session at a fresh index. */
   insertSession(session: Omit<SessionRecord, "createIndex" | "modifyIndex">): SessionRecord {
     // The node and check validation happens in the FSM, after Raft: a refused create still
@@ -126,13 +135,15 @@ export class ConsulState {
     const idx = this.raft();
     const lookupError = uuidLookupError(id);
     if (lookupError) throw new RpcError(lookupError, { sessionId: id });
-    const session = this.sessions.get(id);
+    const session = this.findSession(id);
     if (!session) return;
-    this.sessions.delete(id);
+    this.sessions.delete(session.id);
     this.sessionsIndex = idx;
     const delayMs = Math.min(session.lockDelayNs / 1e6, maxLockDelayMs);
     for (const entry of [...this.kv.values()]) {
-      if (entry.session !== id) continue;
+      // The kvs "session" index is a UUID index too: a key acquired with the id in upper case is
+      // released with the session (measured).
+      if (entry.session.toLowerCase() !== session.id) continue;
       if (session.behavior === "release") {
         this.writeEntry({ ...entry, session: "" }, idx);
       } else {
@@ -140,7 +151,7 @@ export class ConsulState {
       }
       if (delayMs > 0) this.lockDelays.set(entry.key, nowMs + delayMs);
     }
-    this.listener.sessionRemoved(id);
+    this.listener.sessionRemoved(session.id);
   }
 
   /** Sessions that name `checkId` among their checks. */
@@ -214,9 +225,11 @@ export class ConsulState {
     if (sessionId === "") throw new RpcError("missing session", { key });
     const lookupError = uuidLookupError(sessionId);
     if (lookupError) throw new RpcError(lookupError, { key, sessionId });
-    if (!this.sessions.has(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
+    if (!this.findSession(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
     const existing = this.kv.get(key);
     let lockIndex = 1;
+    // The holder is compared as a string (kvsLockTxn): the same session named in another case is
+    // "someone else" (measured: acquire with the lower-case id of an upper-case holder → false).
     if (existing) {
       if (existing.session === sessionId) lockIndex = existing.lockIndex;
       else if (existing.session !== "") return false;

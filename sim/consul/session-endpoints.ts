@@ -93,9 +93,9 @@ export class SessionEndpoints {
   /** PUT /v1/session/destroy/<id>: true even for an unknown id (§3). */
   destroy(id: string): HttpResponse {
     if (id === "") return text(400, "Missing session");
-    const existed = this.state.sessions.has(id);
+    const existed = this.state.findSession(id);
     this.state.destroySession(id, this.options.world.nowMs);
-    if (existed) this.options.events.sessionDestroyed(id);
+    if (existed) this.options.events.sessionDestroyed(existed.id);
     return json(200, true);
   }
 
@@ -103,7 +103,7 @@ export class SessionEndpoints {
   renew(id: string): HttpResponse {
     if (id === "") return text(400, "Missing session");
     requireWellFormed(id);
-    const session = this.state.sessions.get(id);
+    const session = this.state.findSession(id);
     if (!session) return text(404, `Session id '${id}' not found`);
     this.options.ttlTimers.reset(session);
     return json(200, [sessionJson(session)]);
@@ -113,7 +113,7 @@ export class SessionEndpoints {
   info(id: string): HttpResponse {
     if (id === "") return text(400, "Missing session");
     requireWellFormed(id);
-    const session = this.state.sessions.get(id);
+    const session = this.state.findSession(id);
     return json(200, session ? [sessionJson(session)] : [], this.tableHeaders());
   }
 

@@ -158,7 +158,7 @@ export const fidelityCases: ConformanceCase[] = [
         ["999.9", 999e9],
         ["-1", -1e9],
         ["1e3", 1000],
-        ['"9223372036854775807ns"', 9223372036854775807],
+        ['"9223372036854775807ns"', Number(9223372036854775807n)],
         ['"-2562047h"', -3943811543270948864],
         ["true", 0],
       ];
@@ -215,6 +215,31 @@ export const fidelityCases: ConformanceCase[] = [
       await eventually(t, async () => (await sessionInfo(t, held)) === undefined);
       expect(await entry(t, k)).not.toHaveProperty("Session");
       expect((await put(t, `/v1/agent/check/deregister/${c1}`)).status).toBe(200);
+    },
+  },
+  {
+    id: 107,
+    title: "session ids match case-insensitively; a key's holder is compared as written",
+    realWallMs: 300,
+    async run(t) {
+      const s = await createSession(t, { TTL: "30s", LockDelay: "0s" });
+      const u = s.toUpperCase();
+      expect((await sessionInfo(t, u))?.ID).toBe(s);
+      const renewed = await put(t, `/v1/session/renew/${u}`);
+      expect(renewed.status).toBe(200);
+      expect((JSON.parse(renewed.body) as { ID: string }[])[0]?.ID).toBe(s);
+      const [k, k2] = [t.key("c107"), t.key("c107b")];
+      expectReply(await put(t, kvPath(k), { acquire: u }, "v"), 200, "true");
+      expect((await entry(t, k))?.Session).toBe(u);
+      expectReply(await put(t, kvPath(k), { acquire: s }, "v2"), 200, "false");
+      expectReply(await put(t, kvPath(k), { release: s }), 200, "false");
+      expectReply(await put(t, kvPath(k), { release: u }), 200, "true");
+      expectReply(await put(t, kvPath(k2), { acquire: u }, "v"), 200, "true");
+      expectReply(await put(t, `/v1/session/destroy/${u}`), 200, "true");
+      expect(await sessionInfo(t, s)).toBeUndefined();
+      expect(await entry(t, k2)).not.toHaveProperty("Session");
+      expectReply(await put(t, `/v1/session/renew/${u}`), 404, `Session id '${u}' not found`);
+      expectReply(await put(t, kvPath(k), { acquire: u }), 500, `invalid session "${u}"`);
     },
   },
 ];
