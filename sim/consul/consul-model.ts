@@ -65,7 +65,7 @@ export class ConsulModel implements StateListener {
     const state = this.state;
     this.router = new HttpRouter(
       consulRoutes({
-        sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
+        sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, queries: this.queries, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
         kv: new KvEndpoints({ state, world, queries: this.queries, events }),
         checks: new AgentChecks({ state, world, events }),
       }),
@@ -97,11 +97,6 @@ export class ConsulModel implements StateListener {
 
   // ---- StateListener -----------------------------------------------------------------------
 
-  /** A KV write: blocking queries watching `key` re-run. */
-  keyChanged(key: string): void {
-    this.queries.keyChanged(key);
-  }
-
   /** A session is gone (destroyed, expired, invalidated): its TTL timer goes with it. */
   sessionRemoved(id: string): void {
     this.ttlTimers.cancel(id);
@@ -125,6 +120,7 @@ export class ConsulModel implements StateListener {
     if (!this.state.findSession(id)) return;
     this.record("consul.session.expire", { session: id });
     this.state.destroySession(id, this.world.nowMs);
+    this.state.commit();
     this.checkInvariants();
   }
 
@@ -166,6 +162,8 @@ export class ConsulModel implements StateListener {
       if (!(error instanceof RpcError)) throw error;
       response = text(500, error.message);
     }
+    // A refused request may still have written (a Raft entry that failed in the FSM consumed its index).
+    this.state.commit();
     if (!(response instanceof Promise)) this.checkInvariants();
     return response;
   }

@@ -7,6 +7,7 @@ import type { HttpResponse } from "./http-types.js";
 import type { Reply } from "./http-router.js";
 import type { ModelEvents } from "./model-events.js";
 import { encodeQuery, parseUint } from "./query-values.js";
+import { stringIndexKey, stringIndexPrefix } from "./radix-watch-index.js";
 
 /** Options of KvEndpoints. */
 export interface KvEndpointsOptions {
@@ -64,11 +65,7 @@ export class KvEndpoints {
     const recurse = "recurse" in query;
     // KVSGet: only a list (`?recurse`) may name no key (measured: `GET /v1/kv/` → 400).
     if (!recurse && key === "") return text(400, "Missing key name");
-    return this.options.queries.run({
-      ...params,
-      watches: (changed) => (recurse ? changed.startsWith(key) : changed === key),
-      read: () => this.read(key, recurse),
-    });
+    return this.options.queries.run({ ...params, read: () => this.read(key, recurse) });
   }
 
   /**
@@ -123,20 +120,25 @@ export class KvEndpoints {
     return ok;
   }
 
-  /** Runs the read once: the answer and the index it carries. */
+  /**
+   * Runs the read once: the answer, the index it carries and its watch channel. A key's lookup
+   * watches the node of the kvs index where it stopped (its leaf when present); a list watches the
+   * node its prefix leads to (radix-watch-index.ts).
+   */
   private read(key: string, recurse: boolean): QueryResult {
     if (recurse) {
-      const entries = [...this.state.kv.values()].filter((e) => e.key.startsWith(key)).sort((a, b) => (a.key < b.key ? -1 : 1));
-      const index = this.state.missingKeyIndex();
-      if (entries.length === 0) return { index, response: text(404, "", readHeaders(index)) };
-      return { index, response: json(200, entries.map(entryJson), readHeaders(index)) };
+      const watch = [this.state.kvWatch.seekPrefixWatch(stringIndexPrefix(key))];
+      const { entries, index } = this.state.list(key);
+      if (entries.length === 0) return { index, response: text(404, "", readHeaders(index)), watch };
+      return { index, response: json(200, entries.map(entryJson), readHeaders(index)), watch };
     }
+    const watch = [this.state.kvWatch.getWatch(stringIndexKey(key))];
     const entry = this.state.kv.get(key);
     if (!entry) {
       const index = this.state.missingKeyIndex();
-      return { index, response: text(404, "", readHeaders(index)) };
+      return { index, response: text(404, "", readHeaders(index)), watch };
     }
     // A single-key GET carries that key's ModifyIndex, not the table index (§4).
-    return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)) };
+    return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)), watch };
   }
 }

@@ -37,6 +37,29 @@ async function passingCheck(t: ConsulTarget, name: string, ttl = "10m"): Promise
   return id;
 }
 
+/** The X-Consul-Index of an answer. */
+const indexOf = (res: HttpResponse): number => Number(res.headers["x-consul-index"]);
+
+/**
+ * Starts a blocking read at the index `path` answers now, retrying while the first run answers at
+ * once (another case's write moved a table index in between, on a shared real agent).
+ */
+async function startBlocking(t: ConsulTarget, path: string, query: Record<string, string>, waitS: number): Promise<{ index: number; pending: ReturnType<ConsulTarget["send"]>; t0: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const index = indexOf(await get(t, path, query));
+    const t0 = t.nowMs();
+    const pending = t.send({ method: "GET", path, query: { ...query, index: String(index), wait: `${waitS}s` } });
+    await t.sleepMs(300);
+    if (!pending.settled || attempt >= 5) return { index, pending, t0 };
+  }
+}
+
+/** Whether a blocking read answered before its wait ended, and the index it carried. */
+async function outcome(t: ConsulTarget, blocked: { pending: ReturnType<ConsulTarget["send"]>; t0: number }, waitS: number): Promise<{ early: boolean; index: number; res: HttpResponse }> {
+  const res = await t.wait(blocked.pending);
+  return { early: t.nowMs() - blocked.t0 < waitS * 1000 - 200, index: indexOf(res), res };
+}
+
 const tooLarge = (bytes: number): string =>
   `Request body(${bytes} bytes) too large, max size: 524288 bytes. See https://www.consul.io/docs/agent/options.html#kv_max_value_size.`;
 
@@ -240,6 +263,94 @@ export const fidelityCases: ConformanceCase[] = [
       expect(await entry(t, k2)).not.toHaveProperty("Session");
       expectReply(await put(t, `/v1/session/renew/${u}`), 404, `Session id '${u}' not found`);
       expectReply(await put(t, kvPath(k), { acquire: u }), 500, `invalid session "${u}"`);
+    },
+  },
+  {
+    id: 108,
+    title: "blocking reads on a missing key wake on writes through the radix node their lookup stopped at",
+    realWallMs: 6_000,
+    async run(t) {
+      const base = t.key("c108/");
+      for (const k of ["p/q/a1", "p/q/a2", "z/x"]) await put(t, kvPath(`${base}${k}`), undefined, "v");
+      // The lookup of p/q/missing stops at the node p/q/a: a write elsewhere does not close it.
+      let blocked = await startBlocking(t, kvPath(`${base}p/q/missing`), {}, 2);
+      expectReply(await put(t, kvPath(`${base}z/other`), undefined, "v"), 200, "true");
+      let seen = await outcome(t, blocked, 2);
+      expect({ early: seen.early, index: seen.index, status: seen.res.status }).toEqual({ early: false, index: blocked.index, status: 404 });
+      // A write under p/q/ passes through it: the read re-runs, the table index moved, it answers.
+      blocked = await startBlocking(t, kvPath(`${base}p/q/missing`), {}, 5);
+      await put(t, kvPath(`${base}p/q/a3`), undefined, "v");
+      seen = await outcome(t, blocked, 5);
+      expect({ early: seen.early, status: seen.res.status }).toEqual({ early: true, status: 404 });
+      expect(seen.index).toBeGreaterThan(blocked.index);
+      // No key of this prefix starts with m: the lookup stops at the prefix's node, which any
+      // write under the prefix closes.
+      blocked = await startBlocking(t, kvPath(`${base}m`), {}, 5);
+      await put(t, kvPath(`${base}z/y`), undefined, "v");
+      seen = await outcome(t, blocked, 5);
+      expect(seen.early).toBe(true);
+      // A present key's read watches its own leaf only.
+      blocked = await startBlocking(t, kvPath(`${base}p/q/a1`), {}, 2);
+      await put(t, kvPath(`${base}p/q/a1x`), undefined, "v");
+      await put(t, kvPath(`${base}p/q/a2`), undefined, "w");
+      seen = await outcome(t, blocked, 2);
+      expect({ early: seen.early, index: seen.index }).toEqual({ early: false, index: blocked.index });
+    },
+  },
+  {
+    id: 109,
+    title: "blocking session/info and session/list",
+    realWallMs: 6_000,
+    async run(t) {
+      const s = await createSession(t, { TTL: "60s" });
+      let blocked = await startBlocking(t, `/v1/session/info/${s}`, {}, 2);
+      const other = await createSession(t);
+      expect((await put(t, `/v1/session/renew/${s}`)).status).toBe(200);
+      let seen = await outcome(t, blocked, 2);
+      expect({ early: seen.early, index: seen.index }).toEqual({ early: false, index: blocked.index });
+      expect((JSON.parse(seen.res.body) as { ID: string }[])[0]?.ID).toBe(s);
+      blocked = await startBlocking(t, `/v1/session/info/${s.toUpperCase()}`, {}, 5);
+      await put(t, `/v1/session/destroy/${s}`);
+      seen = await outcome(t, blocked, 5);
+      expect({ early: seen.early, body: seen.res.body.trim() }).toEqual({ early: true, body: "[]" });
+      expect(seen.index).toBeGreaterThan(blocked.index);
+      blocked = await startBlocking(t, "/v1/session/list", {}, 5);
+      const third = await createSession(t);
+      seen = await outcome(t, blocked, 5);
+      expect(seen.early).toBe(true);
+      expect(seen.index).toBeGreaterThan(blocked.index);
+      expect((JSON.parse(seen.res.body) as { ID: string }[]).map((x) => x.ID)).toEqual(expect.arrayContaining([other, third]));
+      expectReply(await get(t, `/v1/session/info/${other}`, { index: "abc" }), 400, "Invalid index");
+      expectReply(await get(t, "/v1/session/list", { index: "1", wait: "1" }), 400, "Invalid wait time");
+    },
+  },
+  {
+    id: 110,
+    title: "the index of a recursive read: entries and tombstones under the prefix",
+    realWallMs: 300,
+    async run(t) {
+      const base = t.key("c110/");
+      const list = (prefix: string): Promise<HttpResponse> => get(t, kvPath(`${base}${prefix}`), { recurse: "" });
+      await put(t, kvPath(`${base}r/a`), undefined, "v");
+      await put(t, kvPath(`${base}r/b`), undefined, "v");
+      const [a, b] = [(await entry(t, `${base}r/a`))!, (await entry(t, `${base}r/b`))!];
+      expect(indexOf(await list("r/"))).toBe(b.ModifyIndex);
+      expect(indexOf(await list("r/a"))).toBe(a.ModifyIndex);
+      expectReply(await del(t, kvPath(`${base}r/b`)), 200, "true");
+      const afterDelete = indexOf(await list("r/"));
+      expect(afterDelete).toBeGreaterThan(b.ModifyIndex);
+      await put(t, kvPath(`${base}q/x`), undefined, "v");
+      const q = (await entry(t, `${base}q/x`))!;
+      expect(indexOf(await list("r/")), "a write elsewhere leaves it").toBe(afterDelete);
+      expect(indexOf(await list("q/"))).toBe(q.ModifyIndex);
+      const none = await list("n/");
+      expect(none.status).toBe(404);
+      expect(indexOf(none), "nothing under the prefix: the tables' index").toBeGreaterThanOrEqual(q.ModifyIndex);
+      // A tree delete leaves one tombstone, for its prefix.
+      expectReply(await del(t, kvPath(`${base}r`), { recurse: "" }), 200, "true");
+      expect(indexOf(await list("r/")), "the tombstone of prefix r is not under r/").toBe(afterDelete);
+      expect(indexOf(await list("r"))).toBeGreaterThan(afterDelete);
+      expect(indexOf(await list("r"))).toBeGreaterThan(q.ModifyIndex);
     },
   },
 ];
