@@ -67,7 +67,15 @@ export class ConsulModel implements StateListener {
       consulRoutes({
         sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, queries: this.queries, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
         kv: new KvEndpoints({ state, world, queries: this.queries, events }),
-        checks: new AgentChecks({ state, world, events }),
+        checks: new AgentChecks({
+          state,
+          world,
+          events,
+          afterExpiry: () => {
+            state.commit();
+            this.checkInvariants();
+          },
+        }),
       }),
     );
     world.network.register(options.service ?? "consul", (request) => this.handle(request as HttpRequest));

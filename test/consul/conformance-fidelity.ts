@@ -353,4 +353,34 @@ export const fidelityCases: ConformanceCase[] = [
       expect(indexOf(await list("r"))).toBeGreaterThan(q.ModifyIndex);
     },
   },
+  {
+    id: 111,
+    title: "a session linked to a TTL check that nobody updates is invalidated when the check goes critical",
+    realWallMs: 14_000,
+    async run(t) {
+      const check = t.unique("c111");
+      const register = { Name: check, TTL: "10s", Status: "passing" };
+      expect((await put(t, "/v1/agent/check/register", undefined, JSON.stringify(register))).status).toBe(200);
+      const t0 = t.nowMs();
+      let s = "";
+      await eventually(t, async () => {
+        const res = await put(t, "/v1/session/create", undefined, JSON.stringify({ NodeChecks: ["serfHealth", check] }));
+        if (res.status === 200) s = (JSON.parse(res.body) as { ID: string }).ID;
+        return res.status === 200;
+      });
+      const k = t.key("c111");
+      expectReply(await put(t, kvPath(k), { acquire: s }, "v"), 200, "true");
+      // A pass 4s in restarts the TTL: the check goes critical 14s after registration, not 10s.
+      const passAt = 4_000;
+      await t.sleepMs(t0 + passAt - t.nowMs());
+      expect((await put(t, `/v1/agent/check/pass/${check}`)).status).toBe(200);
+      await t.sleepMs(t0 + 11_000 - t.nowMs());
+      expect(await sessionInfo(t, s), "still alive 11s after registration").toBeDefined();
+      await eventually(t, async () => (await sessionInfo(t, s)) === undefined, 5_000);
+      expect(t.nowMs() - t0).toBeGreaterThanOrEqual(passAt + 10_000);
+      expect(await entry(t, k)).not.toHaveProperty("Session");
+      expectReply(await put(t, "/v1/session/create", undefined, JSON.stringify({ NodeChecks: [check] })), 500, `Check '${check}' is in critical state`);
+      expect((await put(t, `/v1/agent/check/deregister/${check}`)).status).toBe(200);
+    },
+  },
 ];
