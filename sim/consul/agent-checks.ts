@@ -86,6 +86,11 @@ export class AgentChecks {
     if (status === "critical") this.invalidateSessionsUsing(id);
   }
 
+  /** When pending TTL checks expire (virtual ms), for the model's list of self-changing moments. */
+  deadlinesMs(): number[] {
+    return [...this.timers.values()].map((e) => e.atMs);
+  }
+
   /** (Re)starts a TTL check's timer, or stops it when the check has no TTL or is gone. */
   private armTtl(id: string): void {
     const old = this.timers.get(id);

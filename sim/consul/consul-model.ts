@@ -47,6 +47,7 @@ export class ConsulModel implements StateListener {
   private readonly leader: LeaderState;
   private readonly invariants = new ModelInvariants();
   private readonly router: HttpRouter;
+  private readonly checks: AgentChecks;
 
   constructor(world: World, options: ConsulModelOptions = {}) {
     this.world = world;
@@ -63,19 +64,20 @@ export class ConsulModel implements StateListener {
     this.leader = new LeaderState({ world, rpcHoldTimeoutMs: options.rpcHoldTimeoutMs ?? 7_000 });
     const events = this.traceEvents();
     const state = this.state;
+    this.checks = new AgentChecks({
+      state,
+      world,
+      events,
+      afterExpiry: () => {
+        state.commit();
+        this.checkInvariants();
+      },
+    });
     this.router = new HttpRouter(
       consulRoutes({
         sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, queries: this.queries, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
         kv: new KvEndpoints({ state, world, queries: this.queries, events }),
-        checks: new AgentChecks({
-          state,
-          world,
-          events,
-          afterExpiry: () => {
-            state.commit();
-            this.checkInvariants();
-          },
-        }),
+        checks: this.checks,
       }),
     );
     world.network.register(options.service ?? "consul", (request) => this.handle(request as HttpRequest));
@@ -113,14 +115,14 @@ export class ConsulModel implements StateListener {
   // ---- time --------------------------------------------------------------------------------
 
   /**
-   * Virtual times at which the model's answers may change by themselves: pending TTL expiries
-   * and lock-delay ends. For diagnostics and for the differential suite, which must not compare
+   * Virtual times at which the model's answers may change by themselves: pending session TTL
+   * expiries, lock-delay ends and TTL check expiries. For diagnostics and for the differential suite, which must not compare
    * a call that a real agent served within its latency of such a boundary.
    */
   pendingDeadlinesMs(): number[] {
     const now = this.world.nowMs;
     const lockDelayEnds = [...this.state.lockDelays.values()].filter((t) => t > now);
-    return [...this.ttlTimers.deadlinesMs(), ...lockDelayEnds];
+    return [...this.ttlTimers.deadlinesMs(), ...lockDelayEnds, ...this.checks.deadlinesMs()];
   }
 
   /** A TTL timer fired (invalidateSession): the session, if still there, is destroyed as by a destroy (§2). */

@@ -17,6 +17,11 @@ export interface KvEndpointsOptions {
   events: Pick<ModelEvents, "lockDelayRefused" | "acquired" | "released">;
 }
 
+/** A KV read that found nothing: 404 with the read headers, an empty body and no content type (measured on 1.8.7). */
+function missing(index: number): HttpResponse {
+  return { status: 404, body: "", headers: readHeaders(index) };
+}
+
 /** kv_max_value_size: Consul 1.8.7's default largest value, in bytes (512 KiB). */
 export const kvMaxValueSizeBytes = 524_288;
 
@@ -129,14 +134,14 @@ export class KvEndpoints {
     if (recurse) {
       const watch = [this.state.kvWatch.seekPrefixWatch(stringIndexPrefix(key))];
       const { entries, index } = this.state.list(key);
-      if (entries.length === 0) return { index, response: text(404, "", readHeaders(index)), watch };
+      if (entries.length === 0) return { index, response: missing(index), watch };
       return { index, response: json(200, entries.map(entryJson), readHeaders(index)), watch };
     }
     const watch = [this.state.kvWatch.getWatch(stringIndexKey(key))];
     const entry = this.state.kv.get(key);
     if (!entry) {
       const index = this.state.missingKeyIndex();
-      return { index, response: text(404, "", readHeaders(index)), watch };
+      return { index, response: missing(index), watch };
     }
     // A single-key GET carries that key's ModifyIndex, not the table index (§4).
     return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)), watch };
