@@ -55,26 +55,27 @@ export class AgentChecks {
     }
     this.ttlMs.set(id, ttlMs);
     this.setStatus(id, parsed.Status ?? "critical");
-    return text(200, "");
+    return ok();
   }
 
   /** PUT /v1/agent/check/deregister/<id>: sessions that name the check are invalidated. */
   deregister(id: string): HttpResponse {
     const state = this.options.state;
-    if (!state.checks.has(id)) return unknownCheck(id);
+    // Measured on 1.8.7: deregistering an unknown check answers 200 as well.
+    if (!state.checks.has(id)) return ok();
     state.raft();
     state.checks.delete(id);
     this.ttlMs.delete(id);
     this.armTtl(id);
     this.invalidateSessionsUsing(id);
-    return text(200, "");
+    return ok();
   }
 
   /** PUT /v1/agent/check/{pass,warn,fail}/<id>: critical invalidates the sessions, warning does not. */
   update(id: string, status: CheckStatus): HttpResponse {
-    if (!this.options.state.checks.has(id)) return unknownCheck(id);
+    if (!this.options.state.checks.has(id) || !this.ttlMs.get(id)) return notTtlCheck(id);
     this.setStatus(id, status);
-    return text(200, "");
+    return ok();
   }
 
   /** A new status through the catalog; an update (not the expiry itself) restarts a TTL check's timer. */
@@ -120,6 +121,12 @@ export class AgentChecks {
   }
 }
 
-function unknownCheck(id: string): HttpResponse {
-  return text(500, `Unknown check "${id}"`);
+/** The agent's check endpoints answer 200 with no body and no content type (measured on 1.8.7). */
+function ok(): HttpResponse {
+  return { status: 200, body: "", headers: {} };
+}
+
+/** pass/warn/fail of a check that is not a TTL check, or not registered (measured on 1.8.7). */
+function notTtlCheck(id: string): HttpResponse {
+  return text(500, `CheckID "${id}" does not have associated TTL`);
 }

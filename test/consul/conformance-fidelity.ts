@@ -383,4 +383,18 @@ export const fidelityCases: ConformanceCase[] = [
       expect((await put(t, `/v1/agent/check/deregister/${check}`)).status).toBe(200);
     },
   },
+  {
+    id: 112,
+    title: "agent check endpoints: bare 200s, updating an unknown check is a 500",
+    realWallMs: 200,
+    async run(t) {
+      const check = t.unique("c112");
+      const bare = { status: 200, body: "", contentType: undefined, location: undefined, allow: undefined };
+      expect(shape(await put(t, "/v1/agent/check/register", undefined, JSON.stringify({ Name: check, TTL: "10m", Status: "passing" })))).toEqual(bare);
+      expect(shape(await put(t, `/v1/agent/check/warn/${check}`))).toEqual(bare);
+      expect(shape(await put(t, `/v1/agent/check/deregister/${check}`))).toEqual(bare);
+      expect(shape(await put(t, `/v1/agent/check/deregister/${check}`)), "deregistering twice").toEqual(bare);
+      expectReply(await put(t, `/v1/agent/check/pass/${check}`), 500, `CheckID "${check}" does not have associated TTL`);
+    },
+  },
 ];
