@@ -125,6 +125,15 @@ export class ConsulModel implements StateListener {
     return [...this.ttlTimers.deadlinesMs(), ...lockDelayEnds, ...this.checks.deadlinesMs()];
   }
 
+  /**
+   * When pending TTL checks go critical (virtual ms). A real agent applies such an expiry to the
+   * catalog (and so to sessions) only after syncing it, later than the timer itself, and the
+   * later the more checks change at once.
+   */
+  checkDeadlinesMs(): number[] {
+    return this.checks.deadlinesMs();
+  }
+
   /** A TTL timer fired (invalidateSession): the session, if still there, is destroyed as by a destroy (§2). */
   private expireSession(id: string): void {
     if (!this.state.findSession(id)) return;
