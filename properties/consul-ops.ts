@@ -139,7 +139,7 @@ export const consulOpArb: fc.Arbitrary<ConsulOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant("delete" as const), k: key, cas: fc.constantFrom("none" as const, "current" as const, "stale" as const) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("get" as const), k: key, consistent: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("block" as const), k: key }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("sleep" as const), seconds: fc.constantFrom(1, 1, 2, 2, 3, 21) }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constant("sleep" as const), seconds: fc.constantFrom(1, 1, 2, 2, 3, 21) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("blockMissing" as const), name: fc.constantFrom("a/pm" as const, "m" as const), write: fc.constantFrom("sibling" as const, "elsewhere" as const, "none" as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("bigValue" as const), k: key, over: fc.boolean(), mode: fc.constantFrom("put" as const, "cas" as const, "acquire" as const) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("oddKey" as const), name: fc.nat({ max: oddKeyNames.length - 1 }), action: fc.constantFrom("put" as const, "get" as const, "delete" as const) }) },
