@@ -12,6 +12,15 @@ import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
 type Blocking = { waitMs: number | undefined };
 
 /**
+ * A key or session id as the real adapter's client puts it in the path: the `consul` npm client
+ * (papi) replaces `{key}` with encodeURIComponent(key), so `/` is sent as `%2F`, `%` as `%25`,
+ * `?` as `%3F`. Both adapters send the same bytes, and the model decodes them as Consul does.
+ */
+export function pathParam(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/**
  * The ConsulPort of a simulated host: each call is an HTTP request to the model, carried by the
  * world's network (latency, loss, partitions apply), under the worker's client deadline, the same
  * one the real adapter applies (ClientDeadline, src/client-deadline.ts).
@@ -48,7 +57,7 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.renew", { method: "PUT", path: `/v1/session/renew/${id}` }, options);
+    const res = await this.send("session.renew", { method: "PUT", path: `/v1/session/renew/${pathParam(id)}` }, options);
     if (res.status === 404) return null;
     if (res.status !== 200) this.fail("session.renew", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
@@ -56,13 +65,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionDestroy(id: string, options?: CallOptions): Promise<boolean> {
-    const res = await this.send("session.destroy", { method: "PUT", path: `/v1/session/destroy/${id}` }, options);
+    const res = await this.send("session.destroy", { method: "PUT", path: `/v1/session/destroy/${pathParam(id)}` }, options);
     if (res.status !== 200) this.fail("session.destroy", res);
     return JSON.parse(res.body) === true;
   }
 
   async sessionInfo(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.info", { method: "GET", path: `/v1/session/info/${id}` }, options);
+    const res = await this.send("session.info", { method: "GET", path: `/v1/session/info/${pathParam(id)}` }, options);
     if (res.status !== 200) this.fail("session.info", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
     return list[0] ? sessionFromJson(list[0]) : null;
@@ -74,7 +83,7 @@ export class SimConsulPort implements ConsulPort {
     if (options.waitMs !== undefined) query.wait = msToGoDuration(options.waitMs);
     if (options.consistent) query.consistent = "";
     const blocking = options.index !== undefined && options.index > 0;
-    const res = await this.send("kv.get", { method: "GET", path: `/v1/kv/${key}`, query }, options, blocking ? { waitMs: options.waitMs } : undefined);
+    const res = await this.send("kv.get", { method: "GET", path: `/v1/kv/${pathParam(key)}`, query }, options, blocking ? { waitMs: options.waitMs } : undefined);
     const index = Number(res.headers["x-consul-index"] ?? 0);
     if (res.status === 404) return { entry: null, index };
     if (res.status !== 200) this.fail("kv.get", res);
@@ -89,14 +98,14 @@ export class SimConsulPort implements ConsulPort {
     if (options.cas !== undefined) query.cas = String(options.cas);
     if (options.flags !== undefined) query.flags = String(options.flags);
     const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
-    const res = await this.send(op, { method: "PUT", path: `/v1/kv/${key}`, query, body: value ?? undefined }, options);
+    const res = await this.send(op, { method: "PUT", path: `/v1/kv/${pathParam(key)}`, query, body: value ?? undefined }, options);
     if (res.status !== 200) this.fail(op, res);
     return JSON.parse(res.body) === true;
   }
 
   async kvDelete(key: string, options: CallOptions & { cas?: number } = {}): Promise<boolean> {
     const query: Record<string, string> = options.cas !== undefined ? { cas: String(options.cas) } : {};
-    const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${key}`, query }, options);
+    const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${pathParam(key)}`, query }, options);
     if (res.status !== 200) this.fail("kv.delete", res);
     return JSON.parse(res.body) === true;
   }

@@ -5,14 +5,17 @@ import { text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import type { Reply } from "./http-router.js";
 import { parseUint } from "./query-values.js";
+import type { WatchChannel } from "./radix-watch-index.js";
 
 /** blockingQuery adds RandomStagger(wait / 16) to every wait (consul-semantics.md §5). */
 const jitterFraction = 16;
 
-/** One run of a read: Consul's answer and the index it carries. */
+/** One run of a read: Consul's answer, the index it carries, and the channels it watched. */
 export interface QueryResult {
   index: number;
   response: HttpResponse;
+  /** The memdb watch set the read built: a write that closes one of them re-runs the read. */
+  watch: WatchChannel[];
 }
 
 /** A blocking read, as its query string asked for it. */
@@ -44,10 +47,8 @@ export function parseBlockingParams(query: Record<string, string>): BlockingPara
   return { minIndex, waitMs };
 }
 
-/** What a blocking read needs: its params, which writes concern it, and the read itself. */
+/** What a blocking read needs: its params and the read itself (which names its watch set). */
 export interface BlockingQuery extends BlockingParams {
-  /** Whether a write to `key` may change the result (memdb's watch set). */
-  watches: (key: string) => boolean;
   /** Runs the read once. */
   read: () => QueryResult;
 }
@@ -64,16 +65,17 @@ export interface BlockingQueriesOptions {
 }
 
 interface Waiter {
-  watches: (key: string) => boolean;
-  wake: () => void;
+  finish: (response: HttpResponse) => void;
   /** The last result the query computed. */
   lastResponse: () => HttpResponse;
-  finish: (response: HttpResponse) => void;
+  /** Stops watching for writes (the server running it left); the query still answers later. */
+  detach: () => void;
 }
 
 /**
  * Blocking queries (agent/consul/rpc.go `blockingQuery`): a read with an index waits until its
- * result's index passes it, re-running on every write it watches, or until its jittered wait ends;
+ * result's index passes it, re-running whenever a channel of its watch set closes
+ * (radix-watch-index.ts), or until its jittered wait ends;
  * then it answers with the last result it computed, which may be stale (§5).
  */
 export class BlockingQueries {
@@ -97,33 +99,37 @@ export class BlockingQueries {
     const waitMs = this.jitteredWaitMs(query.waitMs);
     return new Promise<HttpResponse>((resolve) => {
       let done = false;
+      let unsubscribe: (() => void)[] = [];
       const finish = (response: HttpResponse): void => {
         if (done) return;
         done = true;
         timeout.cancelled = true;
+        for (const u of unsubscribe) u();
         this.waiters.delete(waiter);
         resolve(response);
       };
-      const waiter: Waiter = {
-        watches: query.watches,
-        finish,
-        lastResponse: () => last.response,
-        wake: () => {
-          last = query.read();
-          if (last.index > query.minIndex) finish(last.response);
-        },
+      // A closed channel re-runs the read (blockingQuery's `goto RUN_QUERY`); it answers once its
+      // index passed the one asked for, and otherwise watches the new read's channels.
+      const watch = (): void => {
+        for (const u of unsubscribe) u();
+        unsubscribe = last.watch.map((ch) => ch.subscribe(wake));
       };
+      const wake = (): void => {
+        last = query.read();
+        if (last.index > query.minIndex) finish(last.response);
+        else watch();
+      };
+      const detach = (): void => {
+        for (const u of unsubscribe) u();
+        unsubscribe = [];
+        this.waiters.delete(waiter);
+      };
+      const waiter: Waiter = { finish, lastResponse: () => last.response, detach };
       // On time-out Consul answers with the last result it computed, which may be stale (§5).
       const timeout = this.world.schedule({ delayMs: waitMs, label: "consul.wait", run: () => finish(last.response) });
       this.waiters.add(waiter);
+      watch();
     });
-  }
-
-  /** A write changed `key`: every query watching it re-runs (and answers if its index passed). */
-  keyChanged(key: string): void {
-    for (const w of [...this.waiters]) {
-      if (w.watches(key)) w.wake();
-    }
   }
 
   /** Answers every query in flight with `response`: the leader was lost under them. */
@@ -140,7 +146,7 @@ export class BlockingQueries {
    */
   detachAll(shutdownAfterMs: number): void {
     for (const w of [...this.waiters]) {
-      this.waiters.delete(w);
+      w.detach();
       this.world.schedule({ delayMs: shutdownAfterMs, label: "consul.server-shutdown", run: () => w.finish(w.lastResponse()) });
     }
   }

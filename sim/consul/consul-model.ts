@@ -10,6 +10,7 @@ import { text } from "./http-replies.js";
 import { HttpRouter, type Reply } from "./http-router.js";
 import type { HttpRequest } from "./http-types.js";
 import { KvEndpoints } from "./kv-endpoints.js";
+import { readRequestPath } from "./request-path.js";
 import { LeaderState, leaderGoneText, leaveShutdownMs } from "./leader-state.js";
 import type { ModelEvents } from "./model-events.js";
 import { ModelInvariants } from "./model-invariants.js";
@@ -50,6 +51,7 @@ export class ConsulModel implements StateListener {
   private readonly router: HttpRouter;
   private readonly txnObservers: ((outcome: TxnOutcome) => void)[] = [];
   private readonly limiter: WriteRateLimit;
+  private readonly checks: AgentChecks;
 
   constructor(world: World, options: ConsulModelOptions = {}) {
     this.world = world;
@@ -68,11 +70,20 @@ export class ConsulModel implements StateListener {
     this.limiter = new WriteRateLimit(world.prng.fork("rate-limit"));
     const events = this.traceEvents();
     const state = this.state;
+    this.checks = new AgentChecks({
+      state,
+      world,
+      events,
+      afterExpiry: () => {
+        state.commit();
+        this.checkInvariants();
+      },
+    });
     this.router = new HttpRouter(
       consulRoutes({
-        sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
+        sessions: new SessionEndpoints({ state, world, prng, ttlTimers: this.ttlTimers, queries: this.queries, events, ttlMinMs: options.sessionTtlMinMs ?? 10_000 }),
         kv: new KvEndpoints({ state, world, queries: this.queries, events }),
-        checks: new AgentChecks({ state, world, events }),
+        checks: this.checks,
         txn: new TxnEndpoint({ state, world, events, onTxn: (outcome) => this.txnObservers.forEach((observe) => observe(outcome)) }),
       }),
     );
@@ -112,11 +123,6 @@ export class ConsulModel implements StateListener {
 
   // ---- StateListener -----------------------------------------------------------------------
 
-  /** A KV write: blocking queries watching `key` re-run. */
-  keyChanged(key: string): void {
-    this.queries.keyChanged(key);
-  }
-
   /** A session is gone (destroyed, expired, invalidated): its TTL timer goes with it. */
   sessionRemoved(id: string): void {
     this.ttlTimers.cancel(id);
@@ -125,21 +131,31 @@ export class ConsulModel implements StateListener {
   // ---- time --------------------------------------------------------------------------------
 
   /**
-   * Virtual times at which the model's answers may change by themselves: pending TTL expiries
-   * and lock-delay ends. For diagnostics and for the differential suite, which must not compare
+   * Virtual times at which the model's answers may change by themselves: pending session TTL
+   * expiries, lock-delay ends and TTL check expiries. For diagnostics and for the differential suite, which must not compare
    * a call that a real agent served within its latency of such a boundary.
    */
   pendingDeadlinesMs(): number[] {
     const now = this.world.nowMs;
     const lockDelayEnds = [...this.state.lockDelays.values()].filter((t) => t > now);
-    return [...this.ttlTimers.deadlinesMs(), ...lockDelayEnds];
+    return [...this.ttlTimers.deadlinesMs(), ...lockDelayEnds, ...this.checks.deadlinesMs()];
+  }
+
+  /**
+   * When pending TTL checks go critical (virtual ms). A real agent applies such an expiry to the
+   * catalog (and so to sessions) only after syncing it, later than the timer itself, and the
+   * later the more checks change at once.
+   */
+  checkDeadlinesMs(): number[] {
+    return this.checks.deadlinesMs();
   }
 
   /** A TTL timer fired (invalidateSession): the session, if still there, is destroyed as by a destroy (§2). */
   private expireSession(id: string): void {
-    if (!this.state.sessions.has(id)) return;
+    if (!this.state.findSession(id)) return;
     this.record("consul.session.expire", { session: id });
     this.state.destroySession(id, this.world.nowMs);
+    this.state.commit();
     this.checkInvariants();
   }
 
@@ -199,13 +215,18 @@ export class ConsulModel implements StateListener {
 
   /** Answers one request (synchronously, or later for blocking queries and a missing leader). */
   handle(req: HttpRequest): Reply {
+    // net/http reads the path before any handler runs: a bad escape or an unclean path is answered
+    // by the agent itself, leader or not.
+    const reading = readRequestPath(req);
+    if ("response" in reading) return reading.response;
+    const decoded = { ...req, path: reading.path };
     // The limiter refuses a write on the server that receives it, before it is forwarded to the leader.
-    const refused = this.limiter.refuse(req);
+    const refused = this.limiter.refuse(decoded);
     if (refused) {
       this.record("consul.rate-limited", { op: refused.op, status: refused.response.status });
       return refused.response;
     }
-    return this.leader.serve(() => this.route(req));
+    return this.leader.serve(() => this.route(decoded));
   }
 
   /** Routes a request; server-side errors become Consul's 500, and the invariants are checked after a synchronous answer. */
@@ -217,6 +238,8 @@ export class ConsulModel implements StateListener {
       if (!(error instanceof RpcError)) throw error;
       response = text(500, error.message);
     }
+    // A refused request may still have written (a Raft entry that failed in the FSM consumed its index).
+    this.state.commit();
     if (!(response instanceof Promise)) this.checkInvariants();
     return response;
   }

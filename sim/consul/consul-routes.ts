@@ -23,8 +23,8 @@ const leaderAddress = "127.0.0.1:8300";
  * method gets 405 (measured: `PUT /v1/session/info/x` → `Allow: OPTIONS,GET`); an unknown one 404.
  */
 export function consulRoutes({ sessions, kv, checks, txn }: ConsulEndpoints): Route[] {
-  // The key is the rest of the path, URL-decoded (Consul reads it from the decoded URL path).
-  const key = (rest: string): string => decodeURIComponent(rest);
+  // The path arrives decoded (request-path.ts): the key is the rest of it, as Consul takes it.
+  const key = (rest: string): string => rest;
   return [
     route(["GET"], "/v1/kv/*key", (req, p) => kv.get(key(p.key), req.query ?? {})),
     route(["PUT"], "/v1/kv/*key", (req, p) => kv.put(key(p.key), req.query ?? {}, req.body)),
@@ -32,8 +32,8 @@ export function consulRoutes({ sessions, kv, checks, txn }: ConsulEndpoints): Ro
     route(["PUT"], "/v1/session/create", (req) => sessions.create(req.body)),
     route(["PUT"], "/v1/session/destroy/*id", (_req, p) => sessions.destroy(p.id)),
     route(["PUT"], "/v1/session/renew/*id", (_req, p) => sessions.renew(p.id)),
-    route(["GET"], "/v1/session/info/*id", (_req, p) => sessions.info(p.id)),
-    route(["GET"], "/v1/session/list", () => sessions.list()),
+    route(["GET"], "/v1/session/info/*id", (req, p) => sessions.info(p.id, req.query ?? {})),
+    route(["GET"], "/v1/session/list", (req) => sessions.list(req.query ?? {})),
     route(["PUT"], "/v1/agent/check/register", (req) => checks.register(req.body)),
     route(["PUT"], "/v1/agent/check/deregister/*id", (_req, p) => checks.deregister(p.id)),
     route(["PUT"], "/v1/agent/check/pass/*id", (_req, p) => checks.update(p.id, "passing")),

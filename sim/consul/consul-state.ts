@@ -5,14 +5,17 @@
  */
 
 import { RpcError } from "./consul-errors.js";
+import { RadixWatchIndex, stringIndexKey, stringIndexPrefix, uuidIndexKey } from "./radix-watch-index.js";
 
 /** A stored session, in Consul's terms. LockDelay is kept in nanoseconds as Consul stores it. */
 export interface SessionRecord {
   id: string;
   name: string;
   node: string;
+  /** The deprecated `Checks` list (null when empty); the session depends on these checks too. */
+  checks: string[] | null;
   nodeChecks: string[] | null;
-  serviceChecks: { ID: string }[] | null;
+  serviceChecks: { ID: string; Namespace: string }[] | null;
   lockDelayNs: number;
   behavior: "release" | "delete";
   /** Stored verbatim ("10000ms" stays "10000ms"). */
@@ -61,9 +64,13 @@ export function uuidLookupError(id: string): string | undefined {
   return undefined;
 }
 
+/** Every check a session depends on: Checks, NodeChecks and ServiceChecks (structs.Session.CheckIDs). */
+function checkIds(s: Pick<SessionRecord, "checks" | "nodeChecks" | "serviceChecks">): string[] {
+  return [...(s.checks ?? []), ...(s.nodeChecks ?? []), ...(s.serviceChecks ?? []).map((c) => c.ID)];
+}
+
 /** What the state tells its owner so that blocking queries and timers follow changes. */
 export interface StateListener {
-  keyChanged(key: string): void;
   sessionRemoved(id: string): void;
 }
 
@@ -83,8 +90,24 @@ export class ConsulState {
   /** Key → virtual ms until which `acquire` is refused (before Raft). */
   readonly lockDelays = new Map<string, number>();
   readonly checks = new Map<string, CheckStatus>([["serfHealth", "passing"]]);
+  /** The graveyard: deleted key (or tree-deleted prefix) → the index of its delete (state/graveyard.go). */
+  readonly tombstones = new Map<string, number>();
+  /** The kvs "id" index's tree, for the watch channels of KV reads. */
+  readonly kvWatch = new RadixWatchIndex();
+  /** The sessions "id" index's tree, for the watch channels of session reads. */
+  readonly sessionWatch = new RadixWatchIndex();
 
   constructor(private readonly listener: StateListener) {}
+
+  /**
+   * Ends a Raft entry: the watch channels its writes closed are closed now, so that the blocking
+   * reads they wake re-run on the whole entry's result (memdb Txn.Commit). The model calls it after
+   * every request and timer that may have written.
+   */
+  commit(): void {
+    this.kvWatch.commit();
+    this.sessionWatch.commit();
+  }
 
   /** Consumes and returns the next Raft index. */
   raft(): number {
@@ -93,19 +116,29 @@ export class ConsulState {
 
   // ---- sessions ----------------------------------------------------------------------------
 
+  /**
+   * The session `id` names. go-memdb's UUID index decodes the hex, so the case of an id does not
+   * matter (measured on 1.8.7: info, renew, destroy and acquire with an upper-case id find the
+   * session). Sessions are stored under their id as created (lower-case).
+   */
+  findSession(id: string): SessionRecord | undefined {
+    return this.sessions.get(id.toLowerCase());
+  }
+
   /** Inserts a validated session at a fresh index. */
   insertSession(session: Omit<SessionRecord, "createIndex" | "modifyIndex">): SessionRecord {
     // The node and check validation happens in the FSM, after Raft: a refused create still
     // consumes an index.
     const idx = this.raft();
     if (session.node !== modelNodeName) throw new RpcError("Missing node registration", { node: session.node });
-    for (const check of [...(session.nodeChecks ?? []), ...(session.serviceChecks ?? []).map((c) => c.ID)]) {
+    for (const check of checkIds(session)) {
       const status = this.checks.get(check);
       if (status === undefined) throw new RpcError(`Missing check '${check}' registration`, { check });
       if (status === "critical") throw new RpcError(`Check '${check}' is in critical state`, { check, status });
     }
     const record: SessionRecord = { ...session, createIndex: idx, modifyIndex: idx };
     this.sessions.set(record.id, record);
+    this.sessionWatch.insert(uuidIndexKey(record.id));
     this.sessionsIndex = idx;
     return record;
   }
@@ -119,13 +152,16 @@ export class ConsulState {
     const idx = this.raft();
     const lookupError = uuidLookupError(id);
     if (lookupError) throw new RpcError(lookupError, { sessionId: id });
-    const session = this.sessions.get(id);
+    const session = this.findSession(id);
     if (!session) return;
-    this.sessions.delete(id);
+    this.sessions.delete(session.id);
+    this.sessionWatch.delete(uuidIndexKey(session.id));
     this.sessionsIndex = idx;
     const delayMs = Math.min(session.lockDelayNs / 1e6, maxLockDelayMs);
     for (const entry of [...this.kv.values()]) {
-      if (entry.session !== id) continue;
+      // The kvs "session" index is a UUID index too: a key acquired with the id in upper case is
+      // released with the session (measured).
+      if (entry.session.toLowerCase() !== session.id) continue;
       if (session.behavior === "release") {
         this.writeEntry({ ...entry, session: "" }, idx);
       } else {
@@ -133,14 +169,12 @@ export class ConsulState {
       }
       if (delayMs > 0) this.lockDelays.set(entry.key, nowMs + delayMs);
     }
-    this.listener.sessionRemoved(id);
+    this.listener.sessionRemoved(session.id);
   }
 
   /** Sessions that name `checkId` among their checks. */
   sessionsUsingCheck(checkId: string): SessionRecord[] {
-    return [...this.sessions.values()].filter(
-      (s) => (s.nodeChecks ?? []).includes(checkId) || (s.serviceChecks ?? []).some((c) => c.ID === checkId),
-    );
+    return [...this.sessions.values()].filter((s) => checkIds(s).includes(checkId));
   }
 
   // ---- kv ----------------------------------------------------------------------------------
@@ -158,16 +192,18 @@ export class ConsulState {
       return;
     }
     this.kv.set(entry.key, { ...entry, createIndex: existing ? existing.createIndex : idx, modifyIndex: idx });
+    this.kvWatch.insert(stringIndexKey(entry.key));
     this.kvsIndex = idx;
-    this.listener.keyChanged(entry.key);
   }
 
+  /** kvsDeleteTxn: a missing key is left alone (no tombstone); a present one leaves a tombstone. */
   private deleteEntry(key: string, idx: number): void {
     if (!this.kv.has(key)) return;
     this.kv.delete(key);
+    this.kvWatch.delete(stringIndexKey(key));
+    this.tombstones.set(key, idx);
     this.kvsIndex = idx;
     this.tombstoneIndex = idx;
-    this.listener.keyChanged(key);
   }
 
   /** Plain PUT: always true. Keeps Session, resets LockIndex to 0 (kvsSetTxn, §4). */
@@ -209,9 +245,11 @@ export class ConsulState {
     if (sessionId === "") throw new RpcError("missing session", { key });
     const lookupError = uuidLookupError(sessionId);
     if (lookupError) throw new RpcError(lookupError, { key, sessionId });
-    if (!this.sessions.has(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
+    if (!this.findSession(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
     const existing = this.kv.get(key);
     let lockIndex = 1;
+    // The holder is compared as a string (kvsLockTxn): the same session named in another case is
+    // "someone else" (measured: acquire with the lower-case id of an upper-case holder → false).
     if (existing) {
       if (existing.session === sessionId) lockIndex = existing.lockIndex;
       else if (existing.session !== "") return false;
@@ -238,10 +276,21 @@ export class ConsulState {
     return true;
   }
 
-  /** DELETE ?recurse: every key under `prefix`. */
+  /**
+   * DELETE ?recurse (kvsDeleteTreeTxn): every key under `prefix` goes, with one tombstone for the
+   * prefix itself (none for the empty prefix); nothing deleted, no index moves.
+   */
   deleteTree(prefix: string): boolean {
     const idx = this.raft();
-    for (const key of [...this.kv.keys()]) if (key.startsWith(prefix)) this.deleteEntry(key, idx);
+    const doomed = [...this.kv.keys()].filter((key) => key.startsWith(prefix));
+    if (doomed.length === 0) return true;
+    for (const key of doomed) this.kv.delete(key);
+    this.kvWatch.deletePrefix(stringIndexPrefix(prefix));
+    if (prefix !== "") {
+      this.tombstones.set(prefix, idx);
+      this.tombstoneIndex = idx;
+    }
+    this.kvsIndex = idx;
     return true;
   }
 
@@ -268,12 +317,28 @@ export class ConsulState {
       }
       this.kv.set(key, entry);
       this.kvsIndex = idx;
-      this.listener.keyChanged(key);
+      this.kvWatch.insert(stringIndexKey(key));
     }
   }
 
   /** X-Consul-Index of a GET on a missing key: max(kvs, tombstones), at least 1. */
   missingKeyIndex(): number {
     return Math.max(this.kvsIndex, this.tombstoneIndex, 1);
+  }
+
+  /**
+   * The entries under `prefix`, in the index's byte order, and the index of a recursive read
+   * (kvsListTxn): the largest ModifyIndex among them and among the tombstones under the prefix;
+   * the tables' index when that is 0 or the prefix is empty; at least 1. Measured on 1.8.7: after
+   * `r/b` (104) was deleted, `r/?recurse` answered 104 while `q/?recurse` answered the table's 105.
+   */
+  list(prefix: string): { entries: KvRecord[]; index: number } {
+    const entries = [...this.kv.values()].filter((e) => e.key.startsWith(prefix));
+    entries.sort((a, b) => (stringIndexKey(a.key) < stringIndexKey(b.key) ? -1 : 1));
+    const tableIndex = Math.max(this.kvsIndex, this.tombstoneIndex);
+    let index = Math.max(0, ...entries.map((e) => e.modifyIndex));
+    if (prefix === "") index = tableIndex;
+    else for (const [key, i] of this.tombstones) if (key.startsWith(prefix)) index = Math.max(index, i);
+    return { entries, index: Math.max(index === 0 ? tableIndex : index, 1) };
   }
 }

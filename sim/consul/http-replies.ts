@@ -21,9 +21,13 @@ export function readHeaders(index: number): Record<string, string> {
   return { "x-consul-index": String(index), "x-consul-knownleader": "true", "x-consul-lastcontact": "0" };
 }
 
-/** A path no route serves. */
+/**
+ * A path no route serves. Consul's own catch-all handler writes the bare status: an empty body and
+ * no content type (measured on 1.8.7: `GET /v1/nothing` → 404, `Content-Length: 0`), not Go's
+ * "404 page not found".
+ */
 export function notFound(): HttpResponse {
-  return text(404, "404 page not found\n");
+  return { status: 404, body: "", headers: {} };
 }
 
 /**
@@ -45,6 +49,8 @@ export function sessionJson(s: SessionRecord): Record<string, unknown> {
     TTL: s.ttl,
     NodeChecks: s.nodeChecks,
     ServiceChecks: s.serviceChecks,
+    // The deprecated Checks is omitempty, printed after ServiceChecks (measured on 1.8.7).
+    ...(s.checks && s.checks.length > 0 ? { Checks: s.checks } : {}),
     CreateIndex: s.createIndex,
     ModifyIndex: s.modifyIndex,
   };

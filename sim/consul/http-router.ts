@@ -1,5 +1,6 @@
 import { RoutePatternError } from "./consul-errors.js";
 import { methodNotAllowed, notFound } from "./http-replies.js";
+import { movedPermanently } from "./request-path.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 
 /** An HTTP method the model serves. */
@@ -70,8 +71,15 @@ export class HttpRouter {
     this.routes = routes.map(compile);
   }
 
-  /** Answers `req` with its row's handler, or 404/405. Handler errors propagate. */
+  /**
+   * Answers `req` (its path already decoded) with its row's handler, or 404/405. A path that is a
+   * prefix row without its trailing slash (`/v1/kv`) is redirected there, as ServeMux does
+   * (measured: `GET /v1/kv` → 301 `Location: /v1/kv/`). Handler errors propagate.
+   */
   route(req: HttpRequest): Reply {
+    if (this.routes.some((c) => c.restName !== undefined && c.literal === `${req.path}/`)) {
+      return movedPermanently(req.method, `${req.path}/`, req.query);
+    }
     const allowed: HttpMethod[] = [];
     for (const compiled of this.routes) {
       const params = match(compiled, req.path);

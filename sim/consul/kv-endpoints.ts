@@ -7,6 +7,7 @@ import type { HttpResponse } from "./http-types.js";
 import type { Reply } from "./http-router.js";
 import type { ModelEvents } from "./model-events.js";
 import { encodeQuery, parseUint } from "./query-values.js";
+import { stringIndexKey, stringIndexPrefix } from "./radix-watch-index.js";
 
 /** Options of KvEndpoints. */
 export interface KvEndpointsOptions {
@@ -14,6 +15,29 @@ export interface KvEndpointsOptions {
   world: Pick<World, "nowMs">;
   queries: Pick<BlockingQueries, "run">;
   events: Pick<ModelEvents, "lockDelayRefused" | "acquired" | "released">;
+}
+
+/** A KV read that found nothing: 404 with the read headers, an empty body and no content type (measured on 1.8.7). */
+function missing(index: number): HttpResponse {
+  return { status: 404, body: "", headers: readHeaders(index) };
+}
+
+/** kv_max_value_size: Consul 1.8.7's default largest value, in bytes (512 KiB). */
+export const kvMaxValueSizeBytes = 524_288;
+
+/**
+ * KVSPut refuses a body longer than kv_max_value_size by its Content-Length, before reading it:
+ * 413 and nothing written (measured on 1.8.7 with 524,289 bytes; 524,288 is accepted). The length
+ * is in bytes, so a multi-byte character counts for each of its bytes.
+ */
+function bodyTooLarge(body: string | undefined): HttpResponse | undefined {
+  const bytes = body === undefined ? 0 : Buffer.byteLength(body, "utf8");
+  if (bytes <= kvMaxValueSizeBytes) return undefined;
+  return text(
+    413,
+    `Request body(${bytes} bytes) too large, max size: ${kvMaxValueSizeBytes} bytes. See https://www.consul.io/docs/agent/options.html#kv_max_value_size.`,
+    { connection: "close" },
+  );
 }
 
 /** A query value that must be a uint64; Go's parse error is a server-side 500 (§4). */
@@ -44,21 +68,26 @@ export class KvEndpoints {
     const params = parseBlockingParams(query);
     if ("status" in params) return params;
     const recurse = "recurse" in query;
-    return this.options.queries.run({
-      ...params,
-      watches: (changed) => (recurse ? changed.startsWith(key) : changed === key),
-      read: () => this.read(key, recurse),
-    });
+    // KVSGet: only a list (`?recurse`) may name no key (measured: `GET /v1/kv/` → 400).
+    if (!recurse && key === "") return text(400, "Missing key name");
+    return this.options.queries.run({ ...params, read: () => this.read(key, recurse) });
   }
 
-  /** PUT: at most one of `?cas`, `?acquire`, `?release`; the body is the value. */
+  /**
+   * PUT: at most one of `?cas`, `?acquire`, `?release`; the body is the value. KVSPut's order:
+   * missing key, conflicting flags, `flags` and `cas` parsed (500 on a bad number), then the body
+   * size against kv_max_value_size (413, nothing written), then the write.
+   */
   put(key: string, query: Record<string, string>, body: string | undefined): HttpResponse {
     if (key === "") return text(400, "Missing key name");
     const present = ["cas", "acquire", "release"].filter((f) => f in query);
     if (present.length > 1) return text(400, `Conflicting flags: ${encodeQuery(query)}`);
     const flags = "flags" in query ? requireUint(query.flags!, "flags") : 0;
+    const casIndex = "cas" in query ? requireUint(query.cas!, "cas") : undefined;
+    const tooLarge = bodyTooLarge(body);
+    if (tooLarge) return tooLarge;
     const value = body ? Buffer.from(body).toString("base64") : null;
-    if ("cas" in query) return json(200, this.state.cas(key, value, flags, requireUint(query.cas!, "cas")));
+    if (casIndex !== undefined) return json(200, this.state.cas(key, value, flags, casIndex));
     if ("acquire" in query) return json(200, this.acquire(key, value, flags, query.acquire!));
     if ("release" in query) {
       const ok = this.state.release(key, value, flags, query.release!);
@@ -68,11 +97,16 @@ export class KvEndpoints {
     return json(200, this.state.set(key, value, flags));
   }
 
-  /** DELETE: `?recurse` takes the whole prefix (even ""), `?cas` only the expected version. */
+  /**
+   * DELETE: `?recurse` takes the whole prefix (even ""), `?cas` only the expected version; the two
+   * together are refused (KVSDelete's conflictingFlags, measured: 400 `Conflicting flags:
+   * cas=5&recurse=`), and so is a missing key name without `?recurse`.
+   */
   delete(key: string, query: Record<string, string>): HttpResponse {
+    if ("recurse" in query && "cas" in query) return text(400, `Conflicting flags: ${encodeQuery(query)}`);
     if ("recurse" in query) return json(200, this.state.deleteTree(key));
-    if ("cas" in query) return json(200, this.state.deleteCas(key, requireUint(query.cas!, "cas")));
     if (key === "") return text(400, "Missing key name");
+    if ("cas" in query) return json(200, this.state.deleteCas(key, requireUint(query.cas!, "cas")));
     return json(200, this.state.delete(key));
   }
 
@@ -91,20 +125,25 @@ export class KvEndpoints {
     return ok;
   }
 
-  /** Runs the read once: the answer and the index it carries. */
+  /**
+   * Runs the read once: the answer, the index it carries and its watch channel. A key's lookup
+   * watches the node of the kvs index where it stopped (its leaf when present); a list watches the
+   * node its prefix leads to (radix-watch-index.ts).
+   */
   private read(key: string, recurse: boolean): QueryResult {
     if (recurse) {
-      const entries = [...this.state.kv.values()].filter((e) => e.key.startsWith(key)).sort((a, b) => (a.key < b.key ? -1 : 1));
-      const index = this.state.missingKeyIndex();
-      if (entries.length === 0) return { index, response: text(404, "", readHeaders(index)) };
-      return { index, response: json(200, entries.map(entryJson), readHeaders(index)) };
+      const watch = [this.state.kvWatch.seekPrefixWatch(stringIndexPrefix(key))];
+      const { entries, index } = this.state.list(key);
+      if (entries.length === 0) return { index, response: missing(index), watch };
+      return { index, response: json(200, entries.map(entryJson), readHeaders(index)), watch };
     }
+    const watch = [this.state.kvWatch.getWatch(stringIndexKey(key))];
     const entry = this.state.kv.get(key);
     if (!entry) {
       const index = this.state.missingKeyIndex();
-      return { index, response: text(404, "", readHeaders(index)) };
+      return { index, response: missing(index), watch };
     }
     // A single-key GET carries that key's ModifyIndex, not the table index (§4).
-    return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)) };
+    return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)), watch };
   }
 }

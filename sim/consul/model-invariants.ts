@@ -15,7 +15,7 @@ export class ModelInvariants {
     if (state.raftIndex < this.lastRaftIndex) violations.push(`Raft index went back from ${this.lastRaftIndex} to ${state.raftIndex}`);
     this.lastRaftIndex = state.raftIndex;
     for (const e of state.kv.values()) {
-      if (e.session !== "" && !state.sessions.has(e.session)) violations.push(`key ${e.key} is held by session ${e.session}, which does not exist`);
+      if (e.session !== "" && !state.findSession(e.session)) violations.push(`key ${e.key} is held by session ${e.session}, which does not exist`);
       if (e.modifyIndex < e.createIndex || e.modifyIndex > state.raftIndex) {
         violations.push(`key ${e.key} has CreateIndex ${e.createIndex}, ModifyIndex ${e.modifyIndex}, Raft index ${state.raftIndex}`);
       }

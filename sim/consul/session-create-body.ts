@@ -11,7 +11,7 @@ export interface SessionCreateBody {
   /** undefined: the key was absent (Consul then defaults Checks to serfHealth). */
   checks: string[] | null | undefined;
   nodeChecks: string[] | null | undefined;
-  serviceChecks: { ID: string }[] | null | undefined;
+  serviceChecks: { ID: string; Namespace: string }[] | null | undefined;
 }
 
 
@@ -69,20 +69,42 @@ function stringListField(raw: Record<string, unknown>, name: string): string[] |
   return value as string[];
 }
 
-/** FixupLockDelay: strings are Go durations, numbers are ns; either below 1000 is multiplied by 1s. */
+/** Go's int64 arithmetic wraps: the product taken modulo 2^64, as a signed value. */
+function wrapInt64(n: bigint): bigint {
+  return BigInt.asIntN(64, n);
+}
+
+/**
+ * Go's time.Duration(float64) on amd64: truncation, and the "integer indefinite" value (-2^63)
+ * for a float outside int64's range (Go leaves this implementation-defined; x86's CVTTSD2SI gives it).
+ */
+function float64ToInt64(v: number): bigint {
+  if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) return -(2n ** 63n);
+  return BigInt(Math.trunc(v));
+}
+
+/**
+ * FixupLockDelay (agent/structs, 1.8): strings are Go durations, numbers (decoded as float64) are
+ * ns; either below 1000 is multiplied by 1s in int64 arithmetic, which wraps. Measured on 1.8.7:
+ * `9223372036854775807` and `1e30` become -2^63, times 1s wraps to 0; `1.5` is 1ns → 1s;
+ * `"-2562047h"` is stored as -3943811543270948864; `"9999999999h"` → 400 `time: invalid duration`.
+ */
 function lockDelayField(raw: Record<string, unknown>, defaultNs: number): number {
   const { value } = field(raw, "LockDelay");
-  let ns: number;
+  let ns: bigint;
   if (typeof value === "string") {
     const parsed = parseGoDuration(value);
     if (!parsed.ok) throw new DecodeError(parsed.error, { field: "LockDelay" });
-    ns = parsed.ns;
+    ns = parsed.nsExact;
   } else if (typeof value === "number") {
-    ns = Math.trunc(value);
+    ns = float64ToInt64(value);
+  } else if (typeof value === "boolean") {
+    // Measured on 1.8.7: `{"LockDelay":true}` is stored as 0.
+    return 0;
   } else {
     return defaultNs;
   }
-  return ns < lockDelayMinThreshold ? ns * 1e9 : ns;
+  return Number(ns < BigInt(lockDelayMinThreshold) ? wrapInt64(ns * 1_000_000_000n) : ns);
 }
 
 /**
@@ -125,24 +147,33 @@ export function decodeSessionCreateBody(body: string | undefined, defaults: { no
     if (v !== null && !Array.isArray(v)) {
       throw new DecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field .ServiceChecks of type []structs.ServiceCheck`, { field: "ServiceChecks" });
     }
-    result.serviceChecks = v === null ? null : (v as { ID?: unknown }[]).map((c) => ({ ID: String(c?.ID ?? "") }));
+    result.serviceChecks = v === null ? null : (v as { ID?: unknown }[]).map((c) => ({ ID: String(c?.ID ?? ""), Namespace: "" }));
   }
   return result;
 }
 
+/** The check lists a new session is stored with. */
+export interface SessionChecks {
+  /** The deprecated `Checks` list, printed only when not empty (omitempty). */
+  checks: string[] | null;
+  nodeChecks: string[] | null;
+}
+
+const serfHealth = "serfHealth";
+
 /**
- * The checks a new session gets (fixupEmptySessionChecks + FixupChecks, §1): no Checks and no
- * NodeChecks → serfHealth; a Checks list equal to the default is dropped when NodeChecks is given;
- * otherwise Checks are merged into NodeChecks.
+ * The check lists a new session gets: the agent starts from `Checks` and `NodeChecks` both set to
+ * ["serfHealth"], the body's lists replace them (null included), then fixupEmptySessionChecks
+ * (agent/session_endpoint.go, 1.8) runs: an empty `Checks` empties `NodeChecks`; a `Checks` equal
+ * to the default is dropped; an empty `NodeChecks` drops `Checks`. Measured on 1.8.7:
+ * `{"NodeChecks":null}` → NodeChecks null; `{"Checks":["c1"]}` → Checks ["c1"] and NodeChecks
+ * ["serfHealth"] (the session depends on both); `{"Checks":[],"NodeChecks":["c1"]}` → NodeChecks [].
  */
-export function resolveNodeChecks(body: SessionCreateBody): string[] | null {
-  const checks = body.checks === undefined ? ["serfHealth"] : body.checks;
-  const nodeChecks = body.nodeChecks;
-  if (nodeChecks === undefined || nodeChecks === null) {
-    if (body.checks === undefined && body.serviceChecks) return null;
-    return checks === null ? [] : [...checks];
-  }
-  const isDefault = checks !== null && checks.length === 1 && checks[0] === "serfHealth";
-  if (isDefault || checks === null) return [...nodeChecks];
-  return [...new Set([...nodeChecks, ...checks])];
+export function resolveSessionChecks(body: Pick<SessionCreateBody, "checks" | "nodeChecks">): SessionChecks {
+  const checks = body.checks === undefined ? [serfHealth] : body.checks;
+  const nodeChecks = body.nodeChecks === undefined ? [serfHealth] : body.nodeChecks;
+  if (checks === null || checks.length === 0) return { checks: null, nodeChecks: [] };
+  if (checks.length === 1 && checks[0] === serfHealth) return { checks: null, nodeChecks: nodeChecks && [...nodeChecks] };
+  if (nodeChecks === null || nodeChecks.length === 0) return { checks: null, nodeChecks: nodeChecks && [...nodeChecks] };
+  return { checks: [...checks], nodeChecks: [...nodeChecks] };
 }

@@ -6,8 +6,11 @@ import { parseGoDuration } from "./go-duration.js";
 import { json, readHeaders, sessionJson, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import type { ModelEvents } from "./model-events.js";
-import { decodeSessionCreateBody, resolveNodeChecks, type SessionCreateBody } from "./session-create-body.js";
+import { decodeSessionCreateBody, resolveSessionChecks, type SessionCreateBody } from "./session-create-body.js";
 import type { SessionTtlTimers } from "./session-ttl-timers.js";
+import { parseBlockingParams, type BlockingQueries } from "./blocking-queries.js";
+import type { Reply } from "./http-router.js";
+import { uuidIndexKey } from "./radix-watch-index.js";
 
 /** structs.SessionTTLMax: the longest TTL a session may ask for (24h). */
 const sessionTtlMaxMs = 86_400_000;
@@ -19,6 +22,7 @@ export interface SessionEndpointsOptions {
   /** The model's seeded stream: one UUID per created session. */
   prng: Pick<Prng, "uuid">;
   ttlTimers: Pick<SessionTtlTimers, "reset">;
+  queries: Pick<BlockingQueries, "run">;
   events: Pick<ModelEvents, "sessionCreated" | "sessionDestroyed">;
   /** SessionTTLMin (ms): the shortest TTL a session may ask for. */
   ttlMinMs: number;
@@ -37,7 +41,7 @@ function validateSession(body: SessionCreateBody, ttlMinMs: number): { behavior:
     if (!parsed.ok) throw new RpcError(`Session TTL '${body.ttl}' invalid: ${parsed.error}`, { ttl: body.ttl });
     ttlMs = parsed.ns / 1e6;
     if (parsed.ns !== 0 && (ttlMs < ttlMinMs || ttlMs > sessionTtlMaxMs)) {
-      throw new RpcError(`Invalid Session TTL '${parsed.ns}', must be between [${ttlMinMs / 1000}s=24h0m0s]`, { ttl: body.ttl, ttlMinMs });
+      throw new RpcError(`Invalid Session TTL '${parsed.nsExact}', must be between [${ttlMinMs / 1000}s=24h0m0s]`, { ttl: body.ttl, ttlMinMs });
     }
   }
   return { behavior, ttlMs };
@@ -78,7 +82,7 @@ export class SessionEndpoints {
       id: this.options.prng.uuid(),
       name: decoded.name,
       node: decoded.node,
-      nodeChecks: resolveNodeChecks(decoded),
+      ...resolveSessionChecks(decoded),
       serviceChecks: decoded.serviceChecks ?? null,
       lockDelayNs: decoded.lockDelayNs,
       behavior,
@@ -93,9 +97,9 @@ export class SessionEndpoints {
   /** PUT /v1/session/destroy/<id>: true even for an unknown id (§3). */
   destroy(id: string): HttpResponse {
     if (id === "") return text(400, "Missing session");
-    const existed = this.state.sessions.has(id);
+    const existed = this.state.findSession(id);
     this.state.destroySession(id, this.options.world.nowMs);
-    if (existed) this.options.events.sessionDestroyed(id);
+    if (existed) this.options.events.sessionDestroyed(existed.id);
     return json(200, true);
   }
 
@@ -103,27 +107,53 @@ export class SessionEndpoints {
   renew(id: string): HttpResponse {
     if (id === "") return text(400, "Missing session");
     requireWellFormed(id);
-    const session = this.state.sessions.get(id);
+    const session = this.state.findSession(id);
     if (!session) return text(404, `Session id '${id}' not found`);
     this.options.ttlTimers.reset(session);
     return json(200, [sessionJson(session)]);
   }
 
-  /** GET /v1/session/info/<id>: the session in an array, or an empty array. */
-  info(id: string): HttpResponse {
+  /**
+   * GET /v1/session/info/<id>: the session in an array, or an empty array, with the sessions
+   * table's index; blocking with `?index` (Session.Get). It watches the session's leaf in the
+   * sessions index, so only that session's change wakes it (measured: another session's create or a
+   * renew does not; its destroy does, at once); a missing session's lookup watches the node it
+   * stopped at, often the root, which any create or destroy closes (measured: woken by a create).
+   */
+  info(id: string, query: Record<string, string> = {}): Reply {
+    const params = parseBlockingParams(query);
+    if ("status" in params) return params;
     if (id === "") return text(400, "Missing session");
     requireWellFormed(id);
-    const session = this.state.sessions.get(id);
-    return json(200, session ? [sessionJson(session)] : [], this.tableHeaders());
+    return this.options.queries.run({
+      ...params,
+      read: () => {
+        const session = this.state.findSession(id);
+        const index = this.tableIndex();
+        return { index, response: json(200, session ? [sessionJson(session)] : [], readHeaders(index)), watch: [this.state.sessionWatch.getWatch(uuidIndexKey(id))] };
+      },
+    });
   }
 
-  /** GET /v1/session/list: every session. */
-  list(): HttpResponse {
-    return json(200, [...this.state.sessions.values()].map(sessionJson), this.tableHeaders());
+  /**
+   * GET /v1/session/list: every session, blocking with `?index` on the whole sessions index
+   * (measured: woken by a create, not by a renew, a KV write or the destroy of an unknown id).
+   */
+  list(query: Record<string, string> = {}): Reply {
+    const params = parseBlockingParams(query);
+    if ("status" in params) return params;
+    return this.options.queries.run({
+      ...params,
+      read: () => {
+        const index = this.tableIndex();
+        const sessions = [...this.state.sessions.values()].sort((a, b) => (uuidIndexKey(a.id) < uuidIndexKey(b.id) ? -1 : 1));
+        return { index, response: json(200, sessions.map(sessionJson), readHeaders(index)), watch: [this.state.sessionWatch.seekPrefixWatch("")] };
+      },
+    });
   }
 
   /** Reads of the sessions table carry its index, at least 1. */
-  private tableHeaders(): Record<string, string> {
-    return readHeaders(Math.max(this.state.sessionsIndex, 1));
+  private tableIndex(): number {
+    return Math.max(this.state.sessionsIndex, 1);
   }
 }

@@ -60,7 +60,7 @@ export class TxnView {
   }
 
   hasSession(id: string): boolean {
-    return this.state.sessions.has(id);
+    return this.state.findSession(id) !== undefined;
   }
 }
 

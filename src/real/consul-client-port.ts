@@ -141,9 +141,20 @@ export class ConsulClientPort implements ConsulPort {
     if (options.cas !== undefined) opts.cas = options.cas;
     if (options.flags !== undefined) opts.flags = String(options.flags);
     const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
-    const [res, out] = await this.call<boolean>(op, (o) => this.client.kv.set(o as never), opts, options);
+    // The client refuses an empty key itself ("key required") before sending anything; the agent
+    // answers 400 `Missing key name`, as the simulated port sees it, so send that request as is.
+    const set: AnyConsulCall = key === "" ? (o) => this.putEmptyKey(o) : (o) => this.client.kv.set(o as never);
+    const [res, out] = await this.call<boolean>(op, set, opts, options);
     if (res.statusCode !== 200) this.fail(op, res);
     return out === true;
+  }
+
+  /** `PUT /v1/kv/` through the client's generic request, with the options kv.set would send. */
+  private putEmptyKey(o: Record<string, unknown>): Promise<unknown> {
+    const { ctx, timeout, token, value, key: _key, ...query } = o;
+    const client = this.client as unknown as { _put(req: Record<string, unknown>): Promise<unknown> };
+    const headers = typeof token === "string" ? { "x-consul-token": token } : {};
+    return client._put({ name: "kv.set", path: "/kv/{key}", params: { key: "" }, query, type: "text", body: value, ctx, timeout, headers });
   }
 
   async kvDelete(key: string, options: CallOptions & { cas?: number } = {}): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { consulSequenceArb, type ConsulOp } from "../../properties/consul-ops.js";
+import { areasOf, consulSequenceArb, type ConsulOp } from "../../properties/consul-ops.js";
 import { ModelTarget, RealTarget } from "./consul-target.js";
 import { runConsulOps } from "./run-consul-ops.js";
 import { realConsulForTests } from "../real-consul.js";
@@ -54,6 +54,9 @@ describe.skipIf(!agent)("differential: model vs real Consul on generated call se
           `  replay: LOCKSIM_DIFF_OPS='${JSON.stringify(sequences[i])}' npx vitest run test/consul/differential.test.ts`,
       );
     }
+    // How many sequences exercise each area of issue 12 (a sequence counts once per area).
+    const perArea = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((a) => [a, sequences.filter((ops) => ops.some((o) => areasOf(o).includes(a))).length]));
+    console.log(`differential areas (issue 12): ${sequences.length} sequences; sequences per area ${JSON.stringify(perArea)}`);
     expect(disagreements, disagreements.join("\n\n")).toEqual([]);
     expect(leftovers.filter((l) => l.sessionsLeft.length > 0 || l.keysLeft > 0)).toEqual([]);
     if (!process.env.LOCKSIM_DIFF_OPS) {
@@ -63,6 +66,8 @@ describe.skipIf(!agent)("differential: model vs real Consul on generated call se
       expect(sawLockDelay, `sequences that hit a lock-delay: ${sawLockDelay}`).toBeGreaterThanOrEqual(10);
       // Calls that landed near a deadline are rare by construction; many would mean a timing bug.
       expect(cut, `sequences cut at an ambiguous call: ${cut}`).toBeLessThanOrEqual(sequences.length / 20);
+      // Every area is exercised by a fair share of the sequences.
+      for (const [area, count] of Object.entries(perArea)) expect(count, `sequences in area ${area}`).toBeGreaterThanOrEqual(sequences.length / 10);
     }
     console.log(`differential: ${sequences.length} sequences agree (${cut} compared up to an ambiguous call); ${sawExpiry} crossed a TTL expiry, ${sawLockDelay} hit a lock-delay`);
   });

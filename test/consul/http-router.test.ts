@@ -37,8 +37,8 @@ describe("the model's HTTP router", () => {
 
   it("answers 404 for a path no row matches (an exact path does not match longer or shorter ones)", () => {
     const r = echoRouter();
-    for (const path of ["/v1/nope", "/v1/kv", "/v1/session/create/x", "/v1/session/renew", "/"]) {
-      expect(send(r, "PUT", path), path).toEqual({ status: 404, body: "404 page not found\n", headers: plain });
+    for (const path of ["/v1/nope", "/v1/kvx", "/v1/session/create/x", "/v1/session/renewal", "/"]) {
+      expect(send(r, "PUT", path), path).toEqual({ status: 404, body: "", headers: {} });
     }
   });
 
@@ -84,12 +84,18 @@ describe("the model's routing table", () => {
     }
   });
 
-  it("answers 404 for paths Consul does not register", async () => {
+  it("answers 404 with an empty body and no content type for paths Consul does not register (measured on 1.8.7)", async () => {
     const t = new ModelTarget("routes-404");
-    for (const path of ["/v1/nope", "/v1/kv", "/v1/session", "/v1/agent/check/bogus/x", "/v1/agent/check/register/x"]) {
+    for (const path of ["/v1/nope", "/v1/session", "/v1/agent/check/bogus/x", "/v1/agent/check/register/x", "/v1/session/list/x"]) {
       const res = await t.request({ method: "PUT", path });
-      expect({ status: res.status, body: res.body }, path).toEqual({ status: 404, body: "404 page not found\n" });
+      expect({ status: res.status, body: res.body, headers: res.headers }, path).toEqual({ status: 404, body: "", headers: {} });
     }
+  });
+
+  it("redirects a prefix path without its slash, as ServeMux does (measured: PUT /v1/kv → 301 Location: /v1/kv/)", async () => {
+    const t = new ModelTarget("routes-301");
+    const res = await t.request({ method: "PUT", path: "/v1/kv" });
+    expect({ status: res.status, body: res.body, location: res.headers.location }).toEqual({ status: 301, body: "", location: "/v1/kv/" });
   });
 });
 
