@@ -13,11 +13,15 @@ interface Tenure {
  * Finds the tenures of each task from the trace: every `lock.acquired` opens one (with its token,
  * if the worker logged it); a token presented at the resource (claim or commit) belongs to the
  * worker's latest tenure of that task, or opens one when the worker logs no acquisitions (a custom
- * worker), keyed by the token it presents.
+ * worker), keyed by the token it presents. A crash closes the worker's tenures, but until its next
+ * incarnation starts, a presentation that repeats a closed tenure's token is that tenure's message
+ * still in flight (sent before the crash, applied after it: a txn or commit on the wire), not a new
+ * tenure.
  */
 function tenuresByTask(records: readonly TraceRecord[]): Map<string, Tenure[]> {
   const byTask = new Map<string, Tenure[]>();
   const latest = new Map<string, Tenure>(); // `${task}\0${worker}` → its current tenure
+  const crashed = new Map<string, Tenure>(); // tenures closed by a crash, until the next incarnation starts
   const open = (task: string, t: Tenure): void => {
     let list = byTask.get(task);
     if (!list) byTask.set(task, (list = []));
@@ -30,7 +34,15 @@ function tenuresByTask(records: readonly TraceRecord[]): Map<string, Tenure[]> {
       return;
     }
     if (r.kind === "host.crash") {
-      for (const [k, t] of latest) if (t.worker === r.host) latest.delete(k);
+      for (const [k, t] of latest) {
+        if (t.worker !== r.host) continue;
+        latest.delete(k);
+        crashed.set(k, t);
+      }
+      return;
+    }
+    if (r.kind === "host.start") {
+      for (const [k, t] of crashed) if (t.worker === r.host) crashed.delete(k);
       return;
     }
     const presented = r.kind === "store.claim" || r.kind === "store.commit" ? r.data : undefined;
@@ -40,6 +52,7 @@ function tenuresByTask(records: readonly TraceRecord[]): Map<string, Tenure[]> {
       current.token ??= presented.token;
       return;
     }
+    if (crashed.get(`${presented.task}\0${presented.worker}`)?.token === presented.token) return;
     open(presented.task, { worker: presented.worker, atMs: r.atMs, index, token: presented.token });
   });
   return byTask;

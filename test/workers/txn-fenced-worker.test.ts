@@ -58,9 +58,9 @@ describe("txn-fenced: the effect is a Consul transaction guarded by check-sessio
     expect(run.verdicts).toMatchObject({ atMostOnce: "holds", liveness: "holds", fencing: "holds" });
   });
 
-  it("a 300-run sweep with every fault type allowed: at-most-once holds", { timeout: 300_000 }, async () => {
-    const summary = await runSweep({ worker: "txn-fenced", runs: 300, seed: 1, threads: 1, keepGoing: true });
-    expect(summary.runs).toBe(300);
+  it("a 1,000-run sweep with every fault type allowed: at-most-once holds", { timeout: 300_000 }, async () => {
+    const summary = await runSweep({ worker: "txn-fenced", runs: 1_000, seed: 1, threads: 1, keepGoing: true });
+    expect(summary.runs).toBe(1_000);
     expect(summary.violations.atMostOnce).toBe(0);
     expect(summary.violations.fencing).toBe(0);
     expect(summary.violations.modelInvariants).toBe(0);

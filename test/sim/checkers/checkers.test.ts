@@ -81,6 +81,22 @@ describe("fencing: the token oracle judges tenures, independently of the resourc
     const r = checkers.fencing({ records: t.records, tasks });
     expect(r.verdict).toBe("violated");
   });
+  it("a commit still in flight when its worker crashed belongs to the old tenure; after a restart, a repeat is a new tenure", () => {
+    const crashThenCommit = (restart: boolean): Trace => {
+      const t = new Trace();
+      t.record(0, "w1", "host.start", { incarnation: 1 });
+      t.record(1, "w1", "lock.acquired", { task: "t1", session: "s1", token: 14 });
+      t.record(50, "w1", "host.crash");
+      if (restart) t.record(60, "w1", "host.start", { incarnation: 2 });
+      // The commit was sent before the crash and applied by the resource after it.
+      t.record(70, "store", "store.commit", { task: "t1", worker: "w1", token: 14, accepted: true });
+      return t;
+    };
+    expect(checkers.fencing({ records: crashThenCommit(false).records, tasks }).verdict).toBe("holds");
+    const afterRestart = checkers.fencing({ records: crashThenCommit(true).records, tasks });
+    expect(afterRestart.verdict).toBe("violated");
+    expect(afterRestart.detail).toMatch(/tenure of w1 \(from 70ms\) presented token 14, which repeats token 14/);
+  });
   it("is not applicable for a worker that carries no token", () => {
     expect(checkers.fencing({ records: twoTenures([undefined, undefined], { logAcquired: true }).records, tasks }).verdict).toBe("not-applicable");
   });
