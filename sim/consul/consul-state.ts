@@ -311,6 +311,17 @@ export class ConsulState {
    */
   applyStagedWrites(writes: ReadonlyMap<string, KvRecord | null>, idx: number): void {
     for (const [key, entry] of writes) {
+      if (entry === null && !this.kv.has(key)) {
+        // Set and then deleted by this same transaction: Consul's FSM ran both ops in one memdb
+        // transaction (state/txn.go), so the key leaves a tombstone, the index moves and the watch
+        // channels on its path close, although the key was never visible.
+        this.kvWatch.insert(stringIndexKey(key));
+        this.kvWatch.delete(stringIndexKey(key));
+        this.tombstones.set(key, idx);
+        this.kvsIndex = idx;
+        this.tombstoneIndex = idx;
+        continue;
+      }
       if (entry === null) {
         this.deleteEntry(key, idx);
         continue;

@@ -1,3 +1,4 @@
+import { stringIndexKey } from "./radix-watch-index.js";
 import { uuidLookupError, type ConsulState, type KvRecord } from "./consul-state.js";
 import { goQuote } from "./go-duration.js";
 import type { TxnWireOp } from "./txn-decode.js";
@@ -38,7 +39,8 @@ export class TxnView {
   /** Every present key under `prefix`, sorted as memdb iterates them. */
   keysUnder(prefix: string): string[] {
     const keys = new Set([...this.state.kv.keys(), ...this.staged.keys()]);
-    return [...keys].filter((k) => k.startsWith(prefix) && this.get(k) !== undefined).sort();
+    // memdb iterates keys in byte order, as the state's recursive list sorts them.
+    return [...keys].filter((k) => k.startsWith(prefix) && this.get(k) !== undefined).sort((a, b) => (stringIndexKey(a) < stringIndexKey(b) ? -1 : 1));
   }
 
   /**

@@ -14,15 +14,16 @@ import type { WorkerEnv, WorkerFactory } from "./worker-types.js";
  *    HashiCorp Vault's Consul HA backend puts first in every write since two active nodes were seen
  *    (hashicorp/vault PR #23013, physical/consul). No local check can replace it: a pause can land
  *    between any local check and the write.
- * 2. `check-not-exists` on the effect key: a transaction that was applied but whose answer was lost
- *    can never be followed by a second effect, even by a retry.
- * 3. `set` of the effect key, naming the writer and its fencing token.
+ * 2. `set` of the effect key, naming the writer and its fencing token.
+ * Nothing else guards the effect: no `check-not-exists` on the effect key, which would make the
+ * effect at-most-once by itself and so hide a broken or missing lock check (Vault has none either).
+ * An applied transaction whose answer was lost is never sent again; the next holder's claim reads
+ * the effect key under its lock, and an old transaction still on the wire fails its check-session.
  */
 export function effectTxnOps(options: { lock: Pick<FencedLock, "key" | "session" | "token">; effectKey: string; workerId: string }): TxnOp[] {
   const { lock } = options;
   return [
     { verb: "check-session", key: lock.key, session: lock.session },
-    { verb: "check-not-exists", key: options.effectKey },
     { verb: "set", key: options.effectKey, value: effectValue({ workerId: options.workerId, token: lock.token }) },
   ];
 }
@@ -81,7 +82,7 @@ function txnFencedHandle(env: WorkerEnv, lock: FencedLock, taskId: string): Held
         return result.ok ? { accepted: true } : { accepted: false, reason: "refused-by-consul" };
       } catch (error) {
         // No answer: the transaction may have been applied. It is never sent again in this tenure;
-        // the next pass reads the effect key, and check-not-exists refuses any second write.
+        // the next pass reads the effect key, and a claim under a later lock sees it.
         env.log("mark", { name: "txn-commit-unanswered", task: taskId, error: error instanceof Error ? error.message : String(error) });
         return { accepted: false };
       }

@@ -376,6 +376,23 @@ export const txnConformanceCases: ConformanceCase[] = [
     },
   },
   {
+    id: 21,
+    title: "a key set and deleted by one transaction leaves a tombstone: a read of the missing key answers the transaction's index",
+    realWallMs: 100,
+    async run(t) {
+      const k = t.key("t21");
+      const before = await get(t, `/v1/kv/${k}`);
+      expect(before.status).toBe(404);
+      const reply = await txnReply(t, [kv({ Verb: "set", Key: k, Value: b64("v") }), kv({ Verb: "delete", Key: k })], 200);
+      const m = reply.Results![0]!.KV.ModifyIndex;
+      expect(m).toBeGreaterThan(Number(before.headers["x-consul-index"]));
+      // The missing key's index is max(kvs table, tombstones): the tombstone this transaction left.
+      const after = await get(t, `/v1/kv/${k}`);
+      expect(after.status).toBe(404);
+      expect(Number(after.headers["x-consul-index"])).toBeGreaterThanOrEqual(m);
+    },
+  },
+  {
     id: 20,
     title: "routing: only PUT on the exact path",
     realWallMs: 100,

@@ -2,16 +2,17 @@ import { describe, expect, it } from "vitest";
 import { runSweep } from "../../properties/sweep.js";
 import { loadScenario, parseScenario } from "../../sim/scenario/load-scenario.js";
 import { runScenario } from "../../sim/scenario/run-scenario.js";
-import { effectTxnOps } from "../../src/workers/txn-fenced-worker.js";
+import type { ConsulPort } from "../../src/ports/consul-port.js";
+import { effectTxnOps, txnFencedWorker } from "../../src/workers/txn-fenced-worker.js";
+import type { WorkerFactory } from "../../src/workers/worker-types.js";
 
 const late = await loadScenario("scenarios/txn-fenced-late-write-refused.json");
 
 describe("txn-fenced: the effect is a Consul transaction guarded by check-session", () => {
-  it("puts check-session on its own lock first, then check-not-exists, then the write", () => {
+  it("puts check-session on its own lock first, then the write, and nothing else", () => {
     const ops = effectTxnOps({ lock: { key: "service/t1/leader", session: "S", token: 14 }, effectKey: "service/t1/effect", workerId: "w1" });
     expect(ops).toEqual([
       { verb: "check-session", key: "service/t1/leader", session: "S" },
-      { verb: "check-not-exists", key: "service/t1/effect" },
       { verb: "set", key: "service/t1/effect", value: '{"worker":"w1","token":14}' },
     ]);
   });
@@ -31,6 +32,17 @@ describe("txn-fenced: the effect is a Consul transaction guarded by check-sessio
     expect(run.verdicts.atMostOnce).toBe("holds");
     const naive = await runScenario(late, { worker: "naive" });
     expect(naive.results.atMostOnce.detail).toMatch(/took effect twice: by w1 at 74\d{3}ms and by w2/);
+  });
+
+  it("without its check-session, the same worker's late write takes effect twice (the check is what fences)", async () => {
+    const unguarded: WorkerFactory = (env) => {
+      const consul: ConsulPort = Object.create(env.consul) as ConsulPort;
+      consul.txn = (ops, options) => env.consul.txn(ops.filter((op) => op.verb !== "check-session"), options);
+      return txnFencedWorker({ ...env, consul });
+    };
+    const run = await runScenario(late, { worker: unguarded, workerName: "txn-fenced-without-check-session" });
+    expect(run.verdicts.atMostOnce).toBe("violated");
+    expect(run.results.atMostOnce.detail).toMatch(/took effect twice: by w1 at \d+ms and by w2/);
   });
 
   it("a transaction applied whose answer was lost counts once, where Consul applied it, and is never written again", async () => {
