@@ -225,6 +225,15 @@ describe.skipIf(skip)("the packed package, installed into a fresh project", () =
     console.log(`modify-index-worker: 10,000 runs held, ${s.runsPerSec} runs/s`);
   });
 
+  it("with the default resource, check finds the drift case in the same worker (a property expected to find a bug does)", { timeout: 600_000 }, async () => {
+    const r = await run("npx", ["locksim", "check", "--worker-module", "./workers/modify-index-worker.ts", "--runs", "3000", "--seed", "1", "--json"], app, 590_000);
+    expectExit(r, 1, "locksim check modify-index-worker --runs 3000 (highest-token)");
+    const s = JSON.parse(r.stdout) as CheckSummary;
+    expect(s.counterexample?.failedChecks).toContain("atMostOnce");
+    expect(s.counterexample?.detail).toMatch(/task t\d+ took effect twice/);
+    console.log(`modify-index-worker, highest-token: counterexample at run ${s.counterexample?.foundAtRun}: ${s.counterexample?.detail}`);
+  });
+
   it("the vitest example: the good worker passes, the broken one fails with its story and replay command", { timeout: 600_000 }, async () => {
     const good = await run("npx", ["vitest", "run", "my-worker.test.ts"], app, 590_000);
     expectExit(good, 0, "vitest run my-worker.test.ts");
