@@ -11,17 +11,24 @@ import type { WorkerRef } from "../properties/worker-ref.js";
 
 /** Runs per wall second of `runs` generated scenarios for one worker, on `threads` threads, never stopping at a failure. */
 export async function sweepRate(worker: WorkerRef, name: string, runs: number, threads: number): Promise<number> {
+  return (await sweepRates(worker, name, runs, threads)).perSec;
+}
+
+/** `sweepRate`, and the runs per second of CPU time of the whole process (every thread's user + system time). */
+export async function sweepRates(worker: WorkerRef, name: string, runs: number, threads: number): Promise<{ perSec: number; perCpuSec: number }> {
   const pool = new SweepPool(threads, { sequence: { seed: 7, workerName: name, faultTypes: allFaultTypes, keepGoing: true }, worker, collectVerdicts: false });
   try {
     await executeBatches({ from: 0, to: Math.min(200, runs), batchSize: 50, concurrency: threads, run: (spec) => pool.run(spec), shouldStop: () => false }); // warm-up
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await executeBatches({ from: 0, to: runs, batchSize: 50, concurrency: threads, run: (spec) => pool.run(spec), shouldStop: () => false });
-    return Math.round((runs / (performance.now() - t0)) * 1000);
+    const cpu = process.cpuUsage(cpu0);
+    return { perSec: Math.round((runs / (performance.now() - t0)) * 1000), perCpuSec: Math.round((runs / (cpu.user + cpu.system)) * 1e6) };
   } finally {
     await pool.close();
   }
 }
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,6 +40,10 @@ function median(xs: number[]): number {
 export interface PropertiesBenchResult {
   /** Generated runs per wall second, as `locksim check` runs them (one worker thread per core). */
   runsPerSec: Record<WorkerKind, number>;
+  /** The same sweeps' runs per second of CPU time (all threads): less sensitive than wall time to other jobs on the machine. */
+  runsPerCpuSec: Record<WorkerKind, number>;
+  /** The machine's 1-minute load average when the benchmark started and ended. */
+  loadAverage1m: [number, number];
   /** The same on one thread. */
   runsPerSecSingleThread: Record<WorkerKind, number>;
   threads: number;
@@ -51,11 +62,13 @@ export interface PropertiesBenchResult {
 export async function benchProperties(options: { runs?: number; seeds?: number } = {}): Promise<PropertiesBenchResult> {
   const runs = options.runs ?? 3_000;
   const threads = availableParallelism();
+  const loadStart = loadavg()[0]!;
   const runsPerSec = {} as Record<WorkerKind, number>;
+  const runsPerCpuSec = {} as Record<WorkerKind, number>;
   const runsPerSecSingleThread = {} as Record<WorkerKind, number>;
   for (const kind of Object.keys(workerKinds) as WorkerKind[]) {
     const scenarios = fc.sample(scenarioArb({ worker: kind }), { seed: 7, numRuns: runs });
-    runsPerSec[kind] = await sweepRate({ kind }, kind, runs, threads);
+    ({ perSec: runsPerSec[kind], perCpuSec: runsPerCpuSec[kind] } = await sweepRates({ kind }, kind, runs, threads));
     const single = scenarios.slice(0, 1_000);
     for (const s of single.slice(0, 100)) await runScenario(s, { worker: kind, traceSteps: false });
     const t0 = performance.now();
@@ -78,6 +91,8 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
   }
   return {
     runsPerSec,
+    runsPerCpuSec,
+    loadAverage1m: [Math.round(loadStart * 10) / 10, Math.round(loadavg()[0]! * 10) / 10],
     runsPerSecSingleThread,
     threads,
     runsMeasured: runs,
@@ -90,6 +105,6 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
       maxRuns: Math.max(...all.map((a) => a.runs)),
       all,
     },
-    workload: "generated scenarios (swarm: 2-4 workers, 1-4 tasks of 5-60s, TTL 10-20s, 0-4 faults of any type), step tracing off as in `locksim check`; runsPerSec over 3,000 runs on one thread per core (thread start-up included), single-thread over 1,000 after 100 warm-up runs",
+    workload: "generated scenarios (swarm: 2-4 workers, 1-4 tasks of 5-60s, TTL 10-20s, 0-4 faults of any type), step tracing off as in `locksim check`; runsPerSec over 3,000 runs on one thread per core after a 200-run warm-up on the same threads (thread start-up excluded), single-thread over 1,000 after 100 warm-up runs; time to the first counterexample is runSweep's own (from the start of the sweep, threads included), seeds one after the other in one process",
   };
 }

@@ -1,9 +1,10 @@
 // `npm run bench`: runs the benchmarks and merges their numbers into bench/results.json.
 // Numbers live here, never in tests: these machines are noisy (2 shared cores).
 import { readFile, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { benchSim } from "./sim-bench.js";
 import { benchProperties } from "./properties-bench.js";
+import { benchMemory } from "./memory-bench.js";
 
 const path = "bench/results.json";
 
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === "sim") results.sim = await benchSim();
   if (!only || only === "properties") results.properties = await benchProperties();
-  results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown" };
+  // Long (minutes per 100,000 runs): only when asked, `npm run bench memory 100000 300000`.
+  if (only === "memory") results.memory = benchMemory({ runs: process.argv.slice(3).map(Number).filter((n) => n > 0) });
+  results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
   results.measuredAt = new Date().toISOString();
   const text = `${JSON.stringify(results, null, 2)}\n`;
   await writeFile(path, text);

@@ -1,8 +1,13 @@
+import { loadavg } from "node:os";
 import { buildEchoWorld } from "../sim/echo-workload.js";
 
 /** Result of the simulator benchmark (issue 2): the standard echo workload, 5 hosts, 1 virtual hour. */
 export interface SimBenchResult {
   eventsPerSec: number;
+  /** Events per second of this process's CPU time (user + system), median: less sensitive than wall time to other jobs on the machine. */
+  eventsPerCpuSec: number;
+  /** The machine's 1-minute load average when the benchmark started and ended. */
+  loadAverage1m: [number, number];
   accelerationX: number;
   eventsPerRun: number;
   virtualMsPerRun: number;
@@ -10,6 +15,10 @@ export interface SimBenchResult {
   wallMsAll: number[];
   runs: number;
   workload: string;
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 function median(xs: number[]): number {
@@ -24,17 +33,22 @@ function median(xs: number[]): number {
  * are the step loop's speed (trace recording included).
  */
 export async function benchSim(options: { runs?: number } = {}): Promise<SimBenchResult> {
-  const runs = options.runs ?? 5;
+  const runs = options.runs ?? 9;
   const walls: number[] = [];
+  const cpus: number[] = [];
+  const loadStart = loadavg()[0]!;
   let steps = 0;
   let virtualMs = 0;
   for (let i = 0; i <= runs; i++) {
     const world = buildEchoWorld({ seed: `bench-${i}` });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const result = await world.run();
+    const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
     if (i === 0) continue; // warm-up: JIT compilation
     walls.push(wallMs);
+    cpus.push((cpu.user + cpu.system) / 1000);
     steps += result.steps;
     virtualMs += result.nowMs;
   }
@@ -43,6 +57,8 @@ export async function benchSim(options: { runs?: number } = {}): Promise<SimBenc
   const virtualMsPerRun = Math.round(virtualMs / runs);
   return {
     eventsPerSec: Math.round((eventsPerRun / wallMsMedian) * 1000),
+    eventsPerCpuSec: Math.round((eventsPerRun / median(cpus)) * 1000),
+    loadAverage1m: [round1(loadStart), round1(loadavg()[0]!)],
     accelerationX: Math.round(virtualMsPerRun / wallMsMedian),
     eventsPerRun,
     virtualMsPerRun,

@@ -33,7 +33,8 @@ export interface ExecuteOptions {
 /**
  * Runs [from, to) in batches, `concurrency` at a time, and folds their results in generation order,
  * so that counts and the first counterexample are those of a serial sweep whatever the threads'
- * timing: nothing after the first failure is counted. Memory is flat in the number of runs: only
+ * timing: nothing after the first failure is counted, and batches still in flight after it are
+ * not waited for. Memory is flat in the number of runs: only
  * the batches in flight and those waiting to be folded are held.
  */
 export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
@@ -44,6 +45,7 @@ export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
   let inFlight = 0;
   let failureAt: number | undefined;
   let done = false;
+  let finished = false;
   return new Promise<ExecutedSweep>((resolve, reject) => {
     const fold = (): void => {
       for (let r = waiting.get(foldStart); r && !done; r = waiting.get(foldStart)) {
@@ -78,7 +80,11 @@ export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
           pump();
         }, reject);
       }
-      if (inFlight === 0 && (done || nextStart >= o.to || out.interrupted || failureAt !== undefined)) {
+      // Once the first failure is folded, batches still in flight lie after it and cannot change
+      // the result: the sweep ends without waiting for them (the pool is closed next).
+      if (done || (inFlight === 0 && (nextStart >= o.to || out.interrupted || failureAt !== undefined))) {
+        if (finished) return;
+        finished = true;
         fold();
         resolve(out);
       }

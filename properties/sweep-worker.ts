@@ -14,6 +14,9 @@ export interface SweepJob {
 /** A thread's answer: the batch's result, or the error that stopped it. */
 export type SweepJobAnswer = { ok: true; result: BatchResult } | { ok: false; error: string };
 
+/** Everything a thread posts: once `ready` (its imports are loaded), then one answer per job. */
+export type SweepThreadMessage = SweepJobAnswer | { ready: true };
+
 parentPort?.on("message", (job: SweepJob) => {
   void (async () => {
     try {
@@ -25,3 +28,4 @@ parentPort?.on("message", (job: SweepJob) => {
     }
   })();
 });
+parentPort?.postMessage({ ready: true } satisfies SweepThreadMessage);

@@ -121,7 +121,7 @@ async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; sequ
   const { worker, options, t0 } = o;
   const threads = options.threads ?? (poolAvailable() ? availableParallelism() : 1);
   const collectVerdicts = options.collectVerdicts ?? false;
-  const pool = threads > 1 && poolAvailable() && worker.ref ? new SweepPool(threads, { sequence: o.sequence, worker: worker.ref, collectVerdicts }) : undefined;
+  const pool = threads > 1 && poolAvailable() && worker.ref ? new SweepPool(threads, { sequence: o.sequence, worker: worker.ref, collectVerdicts, inProcess: (spec) => runBatch({ sequence: o.sequence, spec, worker, collectVerdicts }) }) : undefined;
   const rate = (n: number): number => Math.round(n / ((performance.now() - t0) / 1000));
   try {
     return await executeBatches({

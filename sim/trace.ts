@@ -13,7 +13,15 @@ export class Trace {
 
   /** Appends one record. `data` must be JSON-serialisable and built deterministically. */
   record<K extends TraceKind>(atMs: number, host: string, kind: K, ...data: TraceArgs<K>): void {
-    this.records.push({ atMs, host, kind, data: data[0] } as TraceRecord);
+    this.add(atMs, host, kind, data[0]);
+  }
+
+  /**
+   * `record` without its type check of `data` against `kind` and without a rest array: for
+   * writers that have already checked it (the world's own `record`). `data` undefined means none.
+   */
+  add(atMs: number, host: string, kind: TraceKind, data: unknown): void {
+    this.records.push({ atMs, host, kind, data } as TraceRecord);
   }
 
   /** Appends an event built elsewhere (a resource's or a real fleet's), at `atMs` on `host`. */

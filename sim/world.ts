@@ -11,6 +11,9 @@ import type { ScheduleOptions, Scheduler } from "./scheduler.js";
 import { stopBefore, type RunOptions, type RunResult, type WorldOptions } from "./run-bounds.js";
 
 export type { ScheduleOptions } from "./scheduler.js";
+
+// An already-settled promise: its reactions are the run loop's hop into the microtask queue.
+const settled = Promise.resolve();
 export type { RunOptions, RunResult, StopReason, WorldOptions } from "./run-bounds.js";
 
 /**
@@ -69,8 +72,10 @@ export class World implements GuardOwner, Scheduler {
   }
 
   /** Appends to the trace at the current virtual time. */
-  record<K extends TraceKind>(host: string | undefined, kind: K, ...data: TraceArgs<K>): void {
-    this.trace.record(this.now, host ?? "-", kind, ...data);
+  record<K extends TraceKind>(host: string | undefined, kind: K, ...data: TraceArgs<K>): void;
+  // One optional parameter rather than a rest one: no array per record on this hot path.
+  record(host: string | undefined, kind: TraceKind, data?: unknown): void {
+    this.trace.add(this.now, host ?? "-", kind, data);
   }
 
   /** Appends an event built elsewhere (a resource's) at the current virtual time. */
@@ -239,26 +244,52 @@ export class World implements GuardOwner, Scheduler {
    * the run normally; `stoppedBy` and `message` say which bound and what was still pending.
    * A determinism violation rejects with the DeterminismError naming the call.
    */
-  async run(options: RunOptions = {}): Promise<RunResult> {
+  run(options: RunOptions = {}): Promise<RunResult> {
     const release = acquireGuard();
-    try {
-      for (;;) {
-        this.throwIfViolated();
-        if (options.until?.()) return { stoppedBy: "until", message: "", steps: this.stepCount, nowMs: this.now };
-        const position = { next: this.queue.peek(), nowMs: this.now, steps: this.stepCount, sameTimeSteps: this.sameTimeSteps, live: () => this.queue.live() };
-        const stopped = stopBefore(position, this, options);
-        if (stopped) {
-          this.now = stopped.nowMs;
-          return stopped;
+    return new Promise<RunResult>((resolve, reject) => {
+      const end = (settle: () => void): void => {
+        this.currentHostId = undefined;
+        release();
+        settle();
+      };
+      // One turn: queued events are taken one at a time, run or not, so the bounds are checked
+      // before each (`step` is the same turn repeated until an event runs); once one ran, the turn
+      // ends and the barrier starts the next turn after the event's continuations have run.
+      const turn = (): void => {
+        try {
+          for (;;) {
+            const stopped = this.stopReason(options);
+            if (stopped) return end(() => resolve(stopped));
+            if (this.takeNext()) return this.afterDrain(turn);
+          }
+        } catch (error) {
+          end(() => reject(error as Error));
         }
-        // One queued event per turn, run or not, so the bounds above are checked before each;
-        // `step` is the same turn repeated until an event runs.
-        if (this.takeNext()) await this.drain();
-      }
-    } finally {
-      this.currentHostId = undefined;
-      release();
+      };
+      turn();
+    });
+  }
+
+  // Why the run stops before its next queued event (a violation throws), or undefined to go on.
+  private stopReason(options: RunOptions): RunResult | undefined {
+    this.throwIfViolated();
+    if (options.until?.()) return { stoppedBy: "until", message: "", steps: this.stepCount, nowMs: this.now };
+    const next = this.queue.peek();
+    // The common case, decided without building the position: no bound or `untilMs` stops the run
+    // before `next` (the same conditions as stopBefore's).
+    if (
+      next !== undefined &&
+      next.atMs <= this.horizonMs &&
+      this.stepCount < this.stepsMax &&
+      (options.untilMs === undefined || next.atMs <= options.untilMs) &&
+      (this.sameTimeSteps < this.sameTimeStepsMax || next.atMs !== this.now)
+    ) {
+      return undefined;
     }
+    const position = { next, nowMs: this.now, steps: this.stepCount, sameTimeSteps: this.sameTimeSteps, live: () => this.queue.live() };
+    const stopped = stopBefore(position, this, options);
+    if (stopped) this.now = stopped.nowMs;
+    return stopped;
   }
 
   private throwIfViolated(): void {
@@ -272,8 +303,22 @@ export class World implements GuardOwner, Scheduler {
   // timers, I/O and signal handlers outside the world (Ctrl+C, progress bars, the test runner)
   // still get their turn during a long run.
   private drain(): Promise<void> {
-    if ((++this.drains & 1023) === 0) return new Promise<void>((resolve) => realTimers.setImmediate(resolve));
-    return new Promise<void>((resolve) => process.nextTick(resolve));
+    return new Promise<void>((resolve) => this.afterDrain(resolve));
+  }
+
+  /**
+   * Calls `next` once every continuation released so far has run: the drain of `drain`, without
+   * a promise of its own, for the run loop. A nextTick callback runs only after the microtask queue
+   * is empty when it is queued from a microtask, so the tick is queued from one (a reaction of an
+   * already-settled promise, which runs after the event's own continuations were queued): one tick
+   * and one reaction per step, whatever the depth of the continuations' chains.
+   */
+  private afterDrain(next: () => void): void {
+    if ((++this.drains & 1023) === 0) {
+      realTimers.setImmediate(next);
+      return;
+    }
+    settled.then(() => process.nextTick(next), undefined);
   }
   private drains = 0;
 
@@ -301,7 +346,7 @@ export class World implements GuardOwner, Scheduler {
     this.stepCount++;
     this.currentHostId = hostId;
     beaconStep(this.stepCount, this.now, hostId);
-    if (this.traceSteps) this.trace.record(this.now, hostId ?? "-", "step", { e: event.label });
+    if (this.traceSteps) this.trace.add(this.now, hostId ?? "-", "step", { e: event.label });
     try {
       runInWorld(this, event.run);
     } catch (error) {
