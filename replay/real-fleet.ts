@@ -5,6 +5,7 @@ import { InMemoryResource } from "../src/resources/in-memory-resource.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
 import { TxnEffectPort } from "./txn-effect-port.js";
+import { EffectSettlement } from "./effect-settlement.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import { sleepingTask } from "../src/sleeping-task.js";
 import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
@@ -58,6 +59,7 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
   const record: TraceLogAt = (host, kind, ...data) => trace.record(at(), host, kind, ...data);
   const store = new InMemoryResource({ tasks: options.tasks, policy: options.resource, onEvent: (e) => trace.append(at(), "store", e) });
   const clients: ConsulClientPort[] = [];
+  const effects = new EffectSettlement((c) => store.recordConsulEffect(c));
   const ports: RecordingConsulPort[] = [];
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error("real run timed out")), options.timeoutMs ?? 120_000);
@@ -73,7 +75,7 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
         workerId,
         clock: systemClock,
         random: systemRandom,
-        consul: new TxnEffectPort(port, settings.keyPrefix, (c) => store.recordConsulEffect(c)),
+        consul: new TxnEffectPort(port, { keyPrefix: settings.keyPrefix, settlement: effects }),
         store,
         settings,
         runTask: sleepingTask(systemClock),
@@ -91,6 +93,8 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
     clearTimeout(timer);
     abort.abort(new Error("run over"));
   }
+  // Transactions that failed without a verdict (5xx, time-out) are judged by the effect key now.
+  await effects.settle();
   const leftover = await cleanUp(options.addr, ports, runPrefix);
   for (const c of clients) c.close();
   return { store, log, wallMs: Math.round(performance.now() - t0), finished, runPrefix, leftover };
