@@ -6,7 +6,7 @@ import { AbortedError } from "../src/errors.js";
 import { ConsulProviderError, freePort, rejectOnAbort, sleep, waitForLeader } from "./consul-provider.js";
 
 /** One server of a local cluster. */
-interface ServerProc {
+export interface ServerProc {
   node: string;
   httpAddr: string;
   serverPort: number;
@@ -106,11 +106,15 @@ export async function startConsulCluster(options: StartConsulClusterOptions = {}
       failures.push(`attempt ${i}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  throw new ConsulProviderError(`a ${options.servers ?? 3}-server Consul cluster did not elect a leader:\n  ${failures.join("\n  ")}`);
+  throw new ConsulProviderError(`a ${options.servers ?? 3}-server Consul cluster did not elect a leader:\n  ${failures.join("\n  ")}`, {
+    servers: options.servers ?? 3,
+    attempts,
+    failures,
+  });
 }
 
 /** The processes of a cluster being started. */
-interface LaunchedAgents {
+export interface LaunchedAgents {
   children: ChildProcess[];
   servers: ServerProc[];
   clientAddr: string;
@@ -181,19 +185,23 @@ async function startOnce(count: number, readyTimeoutMs: number, signal: AbortSig
   return clusterHandle(agents, dir, stop, () => stopped !== undefined);
 }
 
-/** The started cluster's handle: leader queries, the failover verbs, stop. */
-function clusterHandle(agents: LaunchedAgents, dir: string, stop: () => Promise<void>, isStopped: () => boolean): ConsulCluster {
+/** The started cluster's handle: leader queries, the failover verbs, stop. Exported for tests only (not in replay/index.ts). */
+export function clusterHandle(agents: LaunchedAgents, dir: string, stop: () => Promise<void>, isStopped: () => boolean): ConsulCluster {
   const { clientAddr, servers, children } = agents;
-  const leader = async (): Promise<string> => {
+  /** The client agent's answer to /v1/status/leader (`""` while there is none), and its server. */
+  const leaderAnswer = async (): Promise<{ answer: string; server: ServerProc | undefined }> => {
     const res = await fetch(`${clientAddr}/v1/status/leader`);
-    const addr = (await res.json()) as string;
-    const port = Number(addr.split(":")[1]);
-    return servers.find((s) => s.serverPort === port)?.node ?? "";
+    const answer = (await res.json()) as string;
+    const port = Number(answer.split(":")[1]);
+    return { answer, server: servers.find((s) => s.serverPort === port) };
   };
+  const leader = async (): Promise<string> => (await leaderAnswer()).server?.node ?? "";
   const leaderServer = async (): Promise<ServerProc> => {
-    const node = await leader();
-    const server = servers.find((s) => s.node === node);
-    if (!server) throw new ConsulProviderError("the cluster has no leader");
+    const { answer, server } = await leaderAnswer();
+    if (!server) {
+      const known = servers.map((s) => ({ node: s.node, serverPort: s.serverPort }));
+      throw new ConsulProviderError("the cluster has no leader", { clientAddr, leaderAnswer: answer, servers: known });
+    }
     return server;
   };
   return {

@@ -82,15 +82,15 @@ export class GateLink {
   private armKeepAlive(c: LinkCall): void {
     const giveUpMs = this.options.keepAliveGiveUpMs;
     if (giveUpMs === undefined || c.settled || c.keepAlive) return;
-    const since = Math.max(c.sentAtMs, this.sinceMs);
+    const silentSinceMs = Math.max(c.sentAtMs, this.sinceMs);
     c.keepAlive = setTimeout(
       () => {
         c.keepAlive = undefined;
         if (c.settled) return;
-        this.options.record?.({ kind: "net.gave-up", data: { call: c.id, op: c.op, silentMs: Math.round(performance.now() - since) } });
+        this.options.record?.({ kind: "net.gave-up", data: { call: c.id, op: c.op, silentMs: Math.round(performance.now() - silentSinceMs) } });
         c.fail(new ConsulUnavailableError({ operation: c.op, reason: `connection timed out (keep-alive gave up after ${giveUpMs}ms of silence)` }));
       },
-      Math.max(0, since + giveUpMs - performance.now()),
+      Math.max(0, silentSinceMs + giveUpMs - performance.now()),
     );
   }
 

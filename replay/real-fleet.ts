@@ -5,10 +5,12 @@ import { InMemoryResource } from "../src/resources/in-memory-resource.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { TaskSpec } from "../src/ports/task-store.js";
 import { TxnEffectPort } from "./txn-effect-port.js";
+import { EffectSettlement } from "./effect-settlement.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import { sleepingTask } from "../src/sleeping-task.js";
-import { defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
-import { ConsulClientPort } from "../src/real/consul-client-port.js";
+import { clientDeadlineOf, defaultWorkerSettings, type WorkerFactory, type WorkerSettings } from "../src/workers/worker-types.js";
+import { ConsulClientPort, type ConsulClientPortOptions } from "../src/real/consul-client-port.js";
+import { defaultClientDeadline, describeClientDeadline, sameClientDeadline, type ClientDeadline } from "../src/client-deadline.js";
 import { systemClock, systemRandom } from "../src/real/system-clock.js";
 import { consulOk, listKeys } from "./consul-http.js";
 
@@ -30,6 +32,16 @@ export interface RealFleetOptions {
   timeoutMs?: number;
   /** Key prefix of the run; default `locksim-run/<uuid>`. Workers lock `<prefix>/service/<task>/leader`. */
   runPrefix?: string;
+  /** ACL token for the workers' clients and the cleanup (never logged). Default: CONSUL_HTTP_TOKEN if set. */
+  token?: string | undefined;
+}
+
+/**
+ * The options of each worker's client: the worker's client deadline (its settings', else its kind's,
+ * e.g. consul-api-lock's Go client deadline), as RealFleet.start and the simulator apply it, and the token.
+ */
+export function realFleetClientOptions(options: Pick<RealFleetOptions, "addr" | "worker" | "settings" | "token">): ConsulClientPortOptions & { clientDeadline: ClientDeadline } {
+  return { addr: options.addr, token: options.token, clientDeadline: clientDeadlineOf(options.worker, options.settings ?? {}) };
 }
 
 /** What a real fleet run leaves: the store, the log, and what cleanup found. */
@@ -50,7 +62,9 @@ export interface RealFleetResult {
  */
 export async function runRealFleet(options: RealFleetOptions): Promise<RealFleetResult> {
   const runPrefix = options.runPrefix ?? `locksim-run/${randomUUID()}`;
-  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings, keyPrefix: `${runPrefix}/service` };
+  const clientOptions = realFleetClientOptions(options);
+  // The harness fills in the deadline it applied (WorkerSettings.clientDeadline).
+  const settings: WorkerSettings = { ...defaultWorkerSettings, ...options.settings, keyPrefix: `${runPrefix}/service`, clientDeadline: clientOptions.clientDeadline };
   const t0 = performance.now();
   const trace = new Trace();
   const log = trace.records;
@@ -58,6 +72,7 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
   const record: TraceLogAt = (host, kind, ...data) => trace.record(at(), host, kind, ...data);
   const store = new InMemoryResource({ tasks: options.tasks, policy: options.resource, onEvent: (e) => trace.append(at(), "store", e) });
   const clients: ConsulClientPort[] = [];
+  const effects = new EffectSettlement((c) => store.recordConsulEffect(c));
   const ports: RecordingConsulPort[] = [];
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error("real run timed out")), options.timeoutMs ?? 120_000);
@@ -65,7 +80,7 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
   try {
     const runs = Array.from({ length: options.workers }, (_, i) => {
       const workerId = `w${i + 1}`;
-      const client = new ConsulClientPort({ addr: options.addr });
+      const client = new ConsulClientPort(clientOptions);
       const port = new RecordingConsulPort(client);
       clients.push(client);
       ports.push(port);
@@ -73,13 +88,14 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
         workerId,
         clock: systemClock,
         random: systemRandom,
-        consul: new TxnEffectPort(port, settings.keyPrefix, (c) => store.recordConsulEffect(c)),
+        consul: new TxnEffectPort(port, { keyPrefix: settings.keyPrefix, settlement: effects }),
         store,
         settings,
         runTask: sleepingTask(systemClock),
         log: (kind, ...data) => record(workerId, kind, ...data),
       });
       record(workerId, "host.start", { incarnation: 0 });
+      if (!sameClientDeadline(clientOptions.clientDeadline, defaultClientDeadline)) record(workerId, "host.client-deadline", { deadline: describeClientDeadline(clientOptions.clientDeadline) });
       return worker.run(abort.signal).then(
         () => record(workerId, "host.exit", { incarnation: 0 }),
         (error: unknown) => record(workerId, "host.failed", { error: error instanceof Error ? error.message : String(error) }),
@@ -91,7 +107,9 @@ export async function runRealFleet(options: RealFleetOptions): Promise<RealFleet
     clearTimeout(timer);
     abort.abort(new Error("run over"));
   }
-  const leftover = await cleanUp(options.addr, ports, runPrefix);
+  // Transactions that failed without a verdict (5xx, time-out) are judged by the effect key now.
+  await effects.settle();
+  const leftover = (await cleanUpRun({ addr: options.addr, ports, runPrefix, token: options.token })).leftover;
   for (const c of clients) c.close();
   return { store, log, wallMs: Math.round(performance.now() - t0), finished, runPrefix, leftover };
 }

@@ -1,11 +1,12 @@
 import { ConsulHttpError } from "../src/errors.js";
-import type { ConsulPort, KvPutOptions } from "../src/ports/consul-port.js";
+import type { ConsulPort, KvPutOptions, TxnOp } from "../src/ports/consul-port.js";
+import { txnWriteVerbs } from "../sim/consul/txn-kv-ops.js";
 import { Prng } from "../sim/prng.js";
 import { rateLimitBodies, type RateLimitStatus } from "../sim/consul/write-rate-limit.js";
 import type { RealTrace } from "./real-trace.js";
 
 /** The ConsulPort methods that are writes for Consul's limiter, and the operation name each has in the trace. */
-const writeOps: Record<string, (args: unknown[]) => string> = {
+const writeOps: Record<string, (args: unknown[]) => string | undefined> = {
   sessionCreate: () => "session.create",
   sessionRenew: () => "session.renew",
   sessionDestroy: () => "session.destroy",
@@ -14,8 +15,16 @@ const writeOps: Record<string, (args: unknown[]) => string> = {
     return o.acquire !== undefined ? "kv.acquire" : o.release !== undefined ? "kv.release" : "kv.put";
   },
   kvDelete: () => "kv.delete",
-  txn: () => "txn",
+  // Consul's agent sends a transaction of reads and checks only as Txn.Read, which the 1.15 limiter
+  // counts as a read (agent/txn_endpoint.go isWrite; sim/consul/write-rate-limit.ts).
+  txn: (args) => ((args[0] ?? []) as readonly TxnOp[]).some((op) => txnWriteVerbs.has(op.verb)) ? "txn" : undefined,
 };
+
+/** The limiter's operation name of a ConsulPort call, or undefined for a read (or a name that is no method of the port). */
+function writeOpOf(method: string, args: unknown[]): string | undefined {
+  // Object.hasOwn: `toString` and the other Object.prototype names are not writes.
+  return Object.hasOwn(writeOps, method) ? writeOps[method]!(args) : undefined;
+}
 
 /**
  * The rate-limit fault in the real world. Consul 1.8.7 has no server-side request limiter (it came
@@ -47,7 +56,7 @@ export class RealWriteLimiter {
   /** The operation name of a call if the limiter refuses it now. */
   private refuses(method: string, args: unknown[]): string | undefined {
     const active = this.active;
-    const op = writeOps[method]?.(args);
+    const op = writeOpOf(method, args);
     if (!active || op === undefined || !this.prng.chance(active.fraction)) return undefined;
     return op;
   }
@@ -57,7 +66,7 @@ export class RealWriteLimiter {
     return new Proxy(inner, {
       get: (target, name, receiver) => {
         const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof name !== "string" || typeof value !== "function" || !(name in writeOps)) return value;
+        if (typeof name !== "string" || typeof value !== "function" || !Object.hasOwn(writeOps, name)) return value;
         return (...args: unknown[]): unknown => {
           const op = this.refuses(name, args);
           if (op === undefined || !this.active) return (value as (...a: unknown[]) => unknown).apply(target, args);

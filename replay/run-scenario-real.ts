@@ -8,6 +8,7 @@ import { AbortedError } from "../src/errors.js";
 import type { CleanupLedger } from "./cleanup-ledger.js";
 import { SettlingConsulPort } from "./settling-consul-port.js";
 import { TxnEffectPort } from "./txn-effect-port.js";
+import { EffectSettlement } from "./effect-settlement.js";
 import { systemRandom } from "../src/real/system-clock.js";
 import { RecordingConsulPort } from "../src/recording-consul-port.js";
 import type { TraceRecord } from "../src/trace-events.js";
@@ -80,6 +81,8 @@ class RealFleet implements RealFleetControl {
   readonly incarnations = new Map<string, number>();
   readonly recorders: RecordingConsulPort[] = [];
   readonly settling: SettlingConsulPort[] = [];
+  /** Effect writes of every incarnation, also those without a verdict (settled in closeRun). */
+  readonly effects: EffectSettlement = new EffectSettlement((c) => this.store.recordConsulEffect(c));
   readonly clients: ConsulClientPort[] = [];
   readonly timers: NodeJS.Timeout[] = [];
   readonly stop = new AbortController();
@@ -129,7 +132,7 @@ class RealFleet implements RealFleetControl {
     const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token, clientDeadline });
     const recorder = new RecordingConsulPort(client);
     // Effects written into Consul count where the agent applied them, below the gate.
-    const settling = new SettlingConsulPort(new TxnEffectPort(recorder, this.settings.keyPrefix, (c) => this.store.recordConsulEffect(c)));
+    const settling = new SettlingConsulPort(new TxnEffectPort(recorder, { keyPrefix: this.settings.keyPrefix, settlement: this.effects }));
     this.clients.push(client);
     this.recorders.push(recorder);
     this.settling.push(settling);
@@ -232,6 +235,8 @@ async function closeRun(fleet: RealFleet, run: ClosingRun): Promise<RunCleanup["
   const { options, runPrefix, worker } = run;
   const signal = options.signal;
   await Promise.all(fleet.settling.map((p) => p.settled(settleTimeoutMs)));
+  // Transactions that failed without a verdict (5xx, time-out) are judged by the effect key now.
+  await fleet.effects.settle();
   let cleaned: RunCleanup;
   try {
     cleaned = await run.cleanup();

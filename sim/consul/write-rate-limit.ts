@@ -1,6 +1,10 @@
 import type { Prng } from "../prng.js";
 import { text } from "./http-replies.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
+import { DecodeError } from "./consul-errors.js";
+import { decodeTxnBody } from "./txn-decode.js";
+import { txnBodyBytesMax, txnOpsMax } from "./txn-endpoint.js";
+import { txnWriteVerbs } from "./txn-kv-ops.js";
 
 /**
  * The bodies of Consul 1.15+'s request-limiter refusals (agent/consul/rate/handler.go): a server
@@ -17,20 +21,47 @@ export const rateLimitBodies = {
 export type RateLimitStatus = keyof typeof rateLimitBodies;
 
 /**
+ * Whether a PUT /v1/txn body is a write: it decodes, is within the agent's limits, and has a KV
+ * operation with a write verb. Consul's agent (agent/txn_endpoint.go, convertOps and isWrite) sends
+ * a transaction of reads and checks only as Txn.Read, which the 1.15 limiter counts as a read; a
+ * body it cannot decode or that is too large is answered 400/413 before any RPC.
+ */
+function txnIsWrite(body: string | undefined): boolean {
+  if (Buffer.byteLength(body ?? "") > txnBodyBytesMax) return false;
+  try {
+    const decoded = decodeTxnBody(body);
+    return decoded.count <= txnOpsMax && decoded.ops.some((op) => txnWriteVerbs.has(op.verb));
+  } catch (error) {
+    if (error instanceof DecodeError) return false;
+    throw error;
+  }
+}
+
+/** The write operation of a /v1/kv/ request with the right method, or undefined (a read, or a 400 before any RPC). */
+function kvWriteOp(req: HttpRequest): string | undefined {
+  const q = req.query ?? {};
+  // agent/kvs_endpoint.go: an empty key is refused with 400 "Missing key name", except a recursive delete.
+  const empty = req.path === "/v1/kv/";
+  if (req.method === "DELETE") return empty && !("recurse" in q) ? undefined : "kv.delete";
+  if (req.method !== "PUT" || empty) return undefined;
+  return "acquire" in q ? "kv.acquire" : "release" in q ? "kv.release" : "kv.put";
+}
+
+/**
  * The ConsulPort operation a write request is (the names both worlds use in the trace), or
  * undefined for a read. Writes are what the limiter counts as writes: KVS.Apply, Session.Apply,
- * Session.Renew and Txn.Apply (agent/consul/rate: Session.Renew is a write).
+ * Session.Renew and Txn.Apply (agent/consul/rate: Session.Renew is a write). Only a request that
+ * reaches one of these RPCs counts: a route the model serves with this method (consul-routes.ts;
+ * a wrong method is the agent's 405, before any RPC), and a transaction with a write verb.
  */
 export function writeOp(req: HttpRequest): string | undefined {
-  if (req.method === "GET") return undefined;
-  const q = req.query ?? {};
-  if (req.path.startsWith("/v1/kv/")) {
-    if (req.method === "DELETE") return "kv.delete";
-    return "acquire" in q ? "kv.acquire" : "release" in q ? "kv.release" : "kv.put";
-  }
-  const session = /^\/v1\/session\/(create|renew|destroy)\b/.exec(req.path);
+  if (req.path.startsWith("/v1/kv/")) return kvWriteOp(req);
+  if (req.method !== "PUT") return undefined;
+  if (req.path === "/v1/session/create") return "session.create";
+  // An empty id is the agent's 400 "Missing session" (agent/session_endpoint.go).
+  const session = /^\/v1\/session\/(renew|destroy)\/./.exec(req.path);
   if (session) return `session.${session[1]}`;
-  if (req.path === "/v1/txn") return "txn";
+  if (req.path === "/v1/txn" && txnIsWrite(req.body)) return "txn";
   return undefined;
 }
 

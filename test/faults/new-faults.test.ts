@@ -55,7 +55,7 @@ describe("rate-limit in the simulator", () => {
     expect(writeOp({ method: "PUT", path: "/v1/session/create" })).toBe("session.create");
     expect(writeOp({ method: "PUT", path: "/v1/session/renew/x" })).toBe("session.renew");
     expect(writeOp({ method: "PUT", path: "/v1/session/destroy/x" })).toBe("session.destroy");
-    expect(writeOp({ method: "PUT", path: "/v1/txn" })).toBe("txn");
+    expect(writeOp({ method: "PUT", path: "/v1/txn", body: JSON.stringify([{ KV: { Verb: "set", Key: "a", Value: null } }]) })).toBe("txn");
     expect(writeOp({ method: "GET", path: "/v1/kv/a/b" })).toBeUndefined();
   });
 
