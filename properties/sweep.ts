@@ -179,7 +179,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   for (const u of summary.unreachedMarks) log(`COVERAGE: required mark ${u.mark} was never reached in ${swept.ran} run(s); it needs ${u.enabledBy} (check --faults)`);
   if (swept.firstFailure === undefined) {
     bar?.stop();
-    log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, no safety check violated (${safetyChecks.join(", ")}); ${summary.runsPerSec} runs/s; seed ${options.seed}`);
+    // Under --keep-going no run stops the sweep, so the counts are the verdict (the exit code says so too).
+    const broken = safetyChecks.filter((c) => swept.violations[c] > 0);
+    const verdict = broken.length === 0 ? `no safety check violated (${safetyChecks.join(", ")})` : `SAFETY VIOLATED: ${broken.map((c) => `${c} in ${swept.violations[c]} run(s)`).join(", ")} (--keep-going judges every run and shrinks none; run without it for the first counterexample)`;
+    log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, ${verdict}; ${summary.runsPerSec} runs/s; seed ${options.seed}`);
     log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
     log(`  also seen: ${checkNames.filter((c) => swept.violations[c] > 0).map((c) => `${c} violated in ${swept.violations[c]} run(s)`).join(", ") || "no other violation"}`);
     return summary;

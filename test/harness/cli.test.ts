@@ -68,6 +68,13 @@ describe("locksim CLI", () => {
     expect(replay.stdout).toMatch(/byte-identical/);
   });
 
+  it("check --keep-going over a worker that breaks at-most-once exits 1 and says so (no counterexample is shrunk)", async () => {
+    const r = await locksim("check", "--worker", "naive", "--runs", "100", "--seed", "4", "--keep-going");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/naive: 100 runs, SAFETY VIOLATED: atMostOnce in \d+ run\(s\)/);
+    expect(r.stdout).not.toMatch(/no safety check violated/);
+  });
+
   it("runs your own worker from a module (--worker-module), and names a module that exports none", async () => {
     const r = await locksim("run", "scenarios/gc-pause-longer-than-ttl.json", "--worker-module", "examples/check-before-commit-worker.ts", "--json");
     // The scenario has no expectations for this worker: it must be safe, and it is not.
