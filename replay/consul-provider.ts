@@ -85,8 +85,10 @@ export async function waitForLeader(addr: string, timeoutMs: number, token?: str
   throw new ConsulProviderError(`Consul at ${addr} has no leader after ${timeoutMs}ms (last: ${last})`, { addr, timeoutMs });
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** Ports this process handed out: the kernel may give a just-closed port again at once. */
+const issuedPorts = new Set<number>();
+
+function listenOnce(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -96,6 +98,22 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
+}
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, never one this process handed out before:
+ * the kernel can return a port it just released to the next bind, and an agent given the same
+ * port twice refuses to start (measured: "Serf Advertise WAN address 127.0.0.1:N already
+ * configured for RPC Advertise").
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await listenOnce();
+    if (issuedPorts.has(port)) continue;
+    issuedPorts.add(port);
+    return port;
+  }
+  throw new ConsulProviderError("no fresh loopback port after 50 attempts", { issued: issuedPorts.size });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -119,6 +137,21 @@ function stopChild(child: ChildProcess): Promise<void> {
  * are appended to the command line (e.g. `-hcl` with an ACL block, for tests).
  */
 export async function startConsulBinary(options: { binary?: string; readyTimeoutMs?: number; signal?: AbortSignal | undefined; extraArgs?: string[] } = {}): Promise<ConsulAgent> {
+  // A port free a moment ago can be taken by another process before the agent binds it; the agent
+  // then exits at once, and a second try on fresh ports starts it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startConsulBinaryOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof AgentExitedError)) throw error;
+    }
+  }
+}
+
+/** The agent exited during start-up (not a time-out, not an abort). */
+class AgentExitedError extends ConsulProviderError {}
+
+async function startConsulBinaryOnce(options: { binary?: string; readyTimeoutMs?: number; signal?: AbortSignal | undefined; extraArgs?: string[] }): Promise<ConsulAgent> {
   const [http, serf, wan, server] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const args = [
     "agent", "-dev", "-bind", "127.0.0.1", "-client", "127.0.0.1",
@@ -136,7 +169,7 @@ export async function startConsulBinary(options: { binary?: string; readyTimeout
   child.stderr?.on("data", collect);
   const spawnError = new Promise<never>((_, reject) => {
     child.once("error", (e) => reject(e));
-    child.once("exit", (code) => reject(new Error(`consul exited with code ${code}: ${output.slice(-500)}`)));
+    child.once("exit", (code) => reject(new AgentExitedError(`consul exited with code ${code}: ${output.slice(-500)}`, { code })));
   });
   const addr = `http://127.0.0.1:${http}`;
   try {
