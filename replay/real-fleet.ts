@@ -13,6 +13,7 @@ import { ConsulClientPort, type ConsulClientPortOptions } from "../src/real/cons
 import { defaultClientDeadline, describeClientDeadline, sameClientDeadline, type ClientDeadline } from "../src/client-deadline.js";
 import { systemClock, systemRandom } from "../src/real/system-clock.js";
 import { consulOk, listKeys } from "./consul-http.js";
+import { ConsulHttpError } from "../src/errors.js";
 
 /** One line of a real run's log: the simulator's trace record. */
 export type RealLogRecord = TraceRecord;
@@ -129,19 +130,45 @@ export async function cleanUpRun(options: { addr: string; ports: RecordingConsul
   const token = options.token ?? process.env.CONSUL_HTTP_TOKEN;
   const target = { addr: options.addr, token };
   const cleaner = new ConsulClientPort({ addr: options.addr, token });
+  const again = retryWhileLeaderless(cleanupLeaderlessBudgetMs);
   try {
     const sessions = options.ports.flatMap((p) => [...p.sessions]);
     let destroyed = 0;
-    for (const id of sessions) if (await cleaner.sessionDestroy(id).catch(() => false)) destroyed++;
-    const keys = (await listKeys(target, `${options.runPrefix}/`)).length;
-    await consulOk(target, "DELETE", `/v1/kv/${options.runPrefix}?recurse`);
+    for (const id of sessions) if (await again(() => cleaner.sessionDestroy(id)).catch(() => false)) destroyed++;
+    const keys = (await again(() => listKeys(target, `${options.runPrefix}/`))).length;
+    await again(() => consulOk(target, "DELETE", `/v1/kv/${options.runPrefix}?recurse`));
     let alive = 0;
-    for (const id of sessions) if (await cleaner.sessionInfo(id).catch(() => true)) alive++;
-    const left = (await listKeys(target, `${options.runPrefix}/`)).length;
+    for (const id of sessions) if (await again(() => cleaner.sessionInfo(id)).catch(() => true)) alive++;
+    const left = (await again(() => listKeys(target, `${options.runPrefix}/`))).length;
     return { removed: { sessions: destroyed, keys: keys - left }, leftover: { sessions: alive, keys: left } };
   } finally {
     cleaner.close();
   }
+}
+
+/**
+ * How long cleanup retries while the cluster has no leader: a stop during a replayed failover
+ * meets Consul answering every request 500 at once for 1.5-2.4 s, then holding them until the new
+ * leader (elected 3.0-4.2 s after the kill, measured on 1.8.7); within the shutdown's grace period.
+ */
+const cleanupLeaderlessBudgetMs = 5_000;
+
+/**
+ * Retries an idempotent cleanup call that Consul answered with a 5xx (no leader, rpc error) every
+ * 200 ms, until `budgetMs` has passed since the first call; other errors and the last 5xx pass.
+ */
+function retryWhileLeaderless(budgetMs: number): <T>(call: () => Promise<T>) => Promise<T> {
+  const deadlineMs = performance.now() + budgetMs;
+  return async <T>(call: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof ConsulHttpError) || error.status < 500 || performance.now() >= deadlineMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  };
 }
 
 /** Destroys the run's sessions and deletes its prefix, then counts what is left. */

@@ -246,7 +246,7 @@ async function closeRun(fleet: RealFleet, run: ClosingRun): Promise<RunCleanup["
     // user's agent the fallback stays registered, so the closing report names what may be left.
     if (options.disposableAgent) {
       run.unregister?.();
-      options.ledger?.noteRemoved(`the sessions and keys of ${runPrefix} (worker ${worker}), with the agent locksim started, which had already stopped`);
+      options.ledger?.noteRemoved(`the sessions and keys of ${runPrefix} (worker ${worker}), with the agent locksim started (their own cleanup failed: ${error instanceof Error ? error.message : String(error)})`);
     }
     throw new AbortedError(`real replay of ${run.scenario.name} (worker ${worker}); its cleanup failed: ${error instanceof Error ? error.message : String(error)}`, signal.reason);
   } finally {
