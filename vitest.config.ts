@@ -7,6 +7,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most of the suite's wall time is real-Consul files waiting on real TTLs and elections (the
+    // partition, failover and txn replays: 100-260 s each); on a 2-core machine the default would
+    // run one file at a time, so up to 3 run at once.
+    maxWorkers: 3,
+    minWorkers: 1,
     // The real-Consul replays wait in real time; they run concurrently within their file.
     maxConcurrency: 12,
     reporters: ["default", "./test/summary-reporter.ts"],
