@@ -25,12 +25,22 @@ export function timelineShape(records: readonly TraceRecord[]): TimelineShape {
   const tenures: string[][] = [];
   const story: string[] = [];
   const open = new Map<string, string[]>();
+  // A tenure taken after the effect landed, in which the holder only saw the task done and let go,
+  // is a race between the idle worker's retry and the run's end (real scheduling decides whether
+  // it happens before the worker exits); it tells nothing about the fault, so it is left out.
+  let committed = false;
+  const idleAfterCommit = new Map<string[], number>(); // tenure → its "acquire" in the story
+  const dropped: number[] = [];
   const close = (host: string, last: string): void => {
     const t = open.get(host);
     if (!t) return;
     t.push(last);
     open.delete(host);
     story.push("let-go");
+    if (idleAfterCommit.has(t) && t.length === 2 && last === "lock.released") {
+      tenures.splice(tenures.indexOf(t), 1);
+      dropped.push(idleAfterCommit.get(t)!, story.length - 1);
+    }
   };
   for (const r of records) {
     switch (r.kind) {
@@ -38,6 +48,7 @@ export function timelineShape(records: readonly TraceRecord[]): TimelineShape {
         const t = ["lock.acquired"];
         tenures.push(t);
         open.set(r.host, t);
+        if (committed) idleAfterCommit.set(t, story.length);
         story.push("acquire");
         break;
       }
@@ -51,6 +62,7 @@ export function timelineShape(records: readonly TraceRecord[]): TimelineShape {
         break;
       case "store.commit":
         open.get(r.data.worker)?.push(r.data.accepted ? "store.commit" : "store.refused");
+        if (r.data.accepted) committed = true;
         break;
       case "lock.released":
         close(r.host, "lock.released");
@@ -71,5 +83,5 @@ export function timelineShape(records: readonly TraceRecord[]): TimelineShape {
         break;
     }
   }
-  return { tenures, story };
+  return { tenures, story: story.filter((_, i) => !dropped.includes(i)) };
 }
