@@ -9,7 +9,7 @@ describe("timelineShape", () => {
     t.record(1, "w2", "lock.acquired", { task: "t2", session: "b" }); // idle before any commit: kept
     t.record(2, "w2", "lock.released", { task: "t2" });
     t.record(3, "w1", "task.start", { task: "t1" });
-    t.record(4, "store", "store.commit", { task: "t1", worker: "w1", accepted: true });
+    t.record(4, "store", "store.commit", { task: "t1", worker: "w1", token: null, accepted: true });
     t.record(5, "w1", "lock.released", { task: "t1" });
     if (idleAfterCommit) {
       t.record(6, "w2", "lock.acquired", { task: "t1", session: "c" });
