@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { DeterminismError } from "./sim-errors.js";
 
@@ -7,10 +6,20 @@ import { DeterminismError } from "./sim-errors.js";
  * code, every call from that code to a real clock, real randomness or a real timer throws a
  * DeterminismError naming the call, and the world fails the run even if the caller swallows it.
  *
- * Which code is "the world's" is decided with AsyncLocalStorage: the world runs each event inside
- * `runInWorld`, and promise continuations inherit that context. Code that is not the world's, such
- * as the test runner's own timers firing between two steps, sees the real functions. That is why
- * the patch is process-wide but the check is per call.
+ * Which code is "the world's" is decided by the world's step window: the world runs each event
+ * inside `runInWorld`, which makes it the guard's owner, and stays the owner while the promise
+ * continuations that event released run, until its drain barrier calls `leaveWorld`. That window
+ * holds world code only: a step starts from an empty microtask queue (the barrier is a
+ * process.nextTick callback or a macrotask), so every continuation that runs in it was released by
+ * the event. Code that is not the world's, such as the test runner's own timers firing between two
+ * steps, runs outside every window and sees the real functions. That is why the patch is
+ * process-wide but the check is per call.
+ *
+ * An AsyncLocalStorage context did this before; on Node 20 it turns on promise hooks for every
+ * promise in the process, which cost about a tenth of the simulator's time. What the window does
+ * not see is world code that escaped into a real macrotask (a callback of real I/O started inside
+ * the world); such code makes the run's trace depend on real timing, which `--check-determinism`
+ * (two runs of one seed, compared record by record) reports.
  */
 
 /** What the guard reports a violation to: the world that is running the offending code. */
@@ -19,7 +28,8 @@ export interface GuardOwner {
 }
 
 // Module state is unavoidable here: the globals being patched are themselves process-wide.
-const context = new AsyncLocalStorage<GuardOwner>();
+/** The world whose step window is open, if any. */
+let owner: GuardOwner | undefined;
 let installs = 0;
 let restore: (() => void) | undefined;
 let permanent = false;
@@ -31,16 +41,25 @@ export const realTimers = {
   clearTimeout: globalThis.clearTimeout,
 };
 
-/** Runs `fn` as world code: guarded calls inside it, and in its continuations, throw. */
-export function runInWorld<T>(owner: GuardOwner, fn: () => T): T {
-  return context.run(owner, fn);
+/**
+ * Runs `fn` as world code and opens `world`'s step window: guarded calls inside `fn`, and in the
+ * continuations it releases, throw, until `leaveWorld` closes the window.
+ */
+export function runInWorld<T>(world: GuardOwner, fn: () => T): T {
+  owner = world;
+  return fn();
+}
+
+/** Closes the step window: the world's drain barrier calls it once the event's continuations have run. */
+export function leaveWorld(): void {
+  owner = undefined;
 }
 
 function check(call: string): void {
-  const owner = context.getStore();
-  if (owner === undefined) return;
+  const world = owner;
+  if (world === undefined) return;
   const error = new DeterminismError({ call });
-  owner.onDeterminismViolation(error);
+  world.onDeterminismViolation(error);
   throw error;
 }
 

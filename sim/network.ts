@@ -1,7 +1,8 @@
-import { AbortedError } from "../src/errors.js";
 import type { Prng } from "./prng.js";
 import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
 import type { Scheduler } from "./scheduler.js";
+import { NetworkCall } from "./network-call.js";
+import { waitOnAbort } from "./abort-waiters.js";
 import { defaultLinkSettings, type HeldMessage, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type PendingCall, type ServiceHandler } from "./network-types.js";
 
 export { defaultLinkSettings, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type ServiceHandler } from "./network-types.js";
@@ -168,124 +169,109 @@ export class Network {
     if (!handler) throw new Error(`Network.call: no service named "${service}" is registered`);
     return new Promise<Res>((resolve, reject) => {
       const signal = options.signal;
-      const calls = this.pending.get(hostId) ?? new Set<PendingCall>();
-      this.pending.set(hostId, calls);
-      const call: PendingCall = {
-        hostId,
-        callId: ++this.callSeq,
-        op,
-        incarnation: scheduler.incarnationOf(hostId),
-        sentAtMs: scheduler.nowMs,
-        keepAliveGiveUpMs: options.keepAliveGiveUpMs,
-        settled: false,
-        fail: (error) => {
-          if (finish()) reject(error);
-        },
-        keepAlive: undefined,
-      };
-      const finish = (): boolean => {
-        if (call.settled) return false;
-        call.settled = true;
-        calls.delete(call);
-        if (timeout) timeout.cancelled = true;
-        this.disarmKeepAlive(call);
-        signal?.removeEventListener("abort", onAbort);
-        return true;
-      };
-      const onAbort = (): void => {
-        if (finish()) reject(new AbortedError(op, signal?.reason));
-      };
+      let calls = this.pending.get(hostId);
+      if (calls === undefined) {
+        calls = new Set<PendingCall>();
+        this.pending.set(hostId, calls);
+      }
+      const incarnation = scheduler.incarnationOf(hostId);
+      const call = new NetworkCall(scheduler, this, hostId, ++this.callSeq, op, incarnation, scheduler.nowMs, options.keepAliveGiveUpMs, signal, resolve as (value: unknown) => void, reject);
       const timeoutMs = options.timeoutMs;
-      const timeout =
-        timeoutMs === undefined
-          ? undefined
-          : scheduler.schedule({
-              delayMs: timeoutMs,
-              hostId,
-              incarnation: call.incarnation,
-              label: "net.timeout",
-              run: () => {
-                if (!finish()) return;
-                scheduler.record(hostId, "net.timeout", { call: call.callId, op });
-                reject(new NetworkTimeoutError(`${op}: no response within ${timeoutMs}ms`, { callId: call.callId, op, timeoutMs }));
-              },
-            });
+      if (timeoutMs !== undefined) {
+        call.timeout = scheduler.schedule({
+          delayMs: timeoutMs,
+          hostId,
+          incarnation,
+          label: "net.timeout",
+          run: () => call.timedOut(new NetworkTimeoutError(`${op}: no response within ${timeoutMs}ms`, { callId: call.callId, op, timeoutMs })),
+        });
+      }
       if (signal?.aborted) {
-        onAbort();
+        call.onAbort();
         return;
       }
       calls.add(call);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const onReceive = (ok: boolean, value: unknown): void => {
-        if (!finish()) return;
-        scheduler.record(hostId, "net.recv", { call: call.callId, op });
-        if (ok) resolve(value as Res);
-        else reject(value);
-      };
-      this.send(call, handler, request, onReceive);
+      if (signal) waitOnAbort(signal, call);
+      this.send(call, handler, request);
     });
   }
 
+  /** A call settled (answered, failed, timed out or aborted): nobody waits for it any more. */
+  settled(call: NetworkCall): void {
+    this.pending.get(call.hostId)?.delete(call);
+    this.disarmKeepAlive(call);
+  }
+
   /** The request leaves the caller: refused, swallowed by a partition, lost, or on its way. */
-  private send(call: PendingCall, handler: ServiceHandler, request: unknown, onReceive: (ok: boolean, value: unknown) => void): void {
+  private send(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
     const { hostId, callId, op } = call;
     this.scheduler.record(hostId, "net.send", { call: callId, op });
-    const travel = (): void => {
-      this.scheduler.schedule({
-        delayMs: this.latencyMs(this.link(hostId)),
-        label: "net.deliver",
-        run: () => this.deliver({ call, handler, request, onReceive }),
-      });
-    };
     const cut = this.cut(hostId, "request");
     if (cut === "reject") return this.reset(call, "request");
     if (cut === "drop") {
       this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
-      this.hold({ call, dir: "request", resend: travel });
+      this.hold({ call, dir: "request", resend: () => this.travel(call, handler, request) });
       return this.armKeepAlive(call);
     }
-    if (this.link(hostId).partition !== undefined && this.link(hostId).partitionKind === "drop") this.armKeepAlive(call);
+    const link = this.link(hostId);
+    if (link.partition !== undefined && link.partitionKind === "drop") this.armKeepAlive(call);
     if (this.lostByChance(hostId, "request")) {
       this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
       return;
     }
-    travel();
+    this.travel(call, handler, request);
+  }
+
+  // The request is on its way: it arrives after one latency, whatever happens to the caller.
+  private travel(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
+    this.scheduler.schedule({
+      delayMs: this.latencyMs(this.link(call.hostId)),
+      label: "net.deliver",
+      run: () => this.deliver(call, handler, request),
+    });
   }
 
   /**
    * The request has arrived: the service acts, then its response travels back (unless it is lost)
    * as an event of the caller's incarnation, so a crash in between drops it.
    */
-  private deliver(d: { call: PendingCall; handler: ServiceHandler; request: unknown; onReceive: (ok: boolean, value: unknown) => void }): void {
-    const { call } = d;
-    const { hostId, callId, op } = call;
-    const respond = (ok: boolean, value: unknown): void => {
-      const travel = (): void => {
-        this.scheduler.schedule({ delayMs: this.latencyMs(this.link(hostId)), hostId, incarnation: call.incarnation, label: "net.recv", run: () => d.onReceive(ok, value) });
-      };
-      const cut = this.cut(hostId, "response");
-      if (cut === "reject") return this.reset(call, "response");
-      if (cut === "drop" || this.lostByChance(hostId, "response")) {
-        this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "response" });
-        if (cut === "drop") this.hold({ call, dir: "response", resend: travel });
-        return;
-      }
-      travel();
-    };
+  private deliver(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
     let result: unknown;
     try {
-      result = d.handler(d.request, { from: hostId, callId });
+      result = handler(request, { from: call.hostId, callId: call.callId });
     } catch (error) {
-      respond(false, error);
+      this.respond(call, false, error);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (v) => respond(true, v),
-        (e) => respond(false, e),
+        (v) => this.respond(call, true, v),
+        (e) => this.respond(call, false, e),
       );
     } else {
-      respond(true, result);
+      this.respond(call, true, result);
     }
+  }
+
+  // The service answered: the response is reset, swallowed, lost, or on its way back.
+  private respond(call: NetworkCall, ok: boolean, value: unknown): void {
+    const cut = this.cut(call.hostId, "response");
+    if (cut === "reject") return this.reset(call, "response");
+    if (cut === "drop" || this.lostByChance(call.hostId, "response")) {
+      this.scheduler.record(call.hostId, "net.lost", { call: call.callId, op: call.op, dir: "response" });
+      if (cut === "drop") this.hold({ call, dir: "response", resend: () => this.travelBack(call, ok, value) });
+      return;
+    }
+    this.travelBack(call, ok, value);
+  }
+
+  private travelBack(call: NetworkCall, ok: boolean, value: unknown): void {
+    this.scheduler.schedule({
+      delayMs: this.latencyMs(this.link(call.hostId)),
+      hostId: call.hostId,
+      incarnation: call.incarnation,
+      label: "net.recv",
+      run: () => call.receive(ok, value),
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from "../src/ports/clock.js";
 import { AbortedError } from "../src/errors.js";
 import type { Scheduler } from "./scheduler.js";
+import { stopWaitingOnAbort, waitOnAbort, type AbortWaiter } from "./abort-waiters.js";
 
 /** What a SimClock reads from its host: the id that owns its timers, and the host's drift. */
 export interface DriftingHost {
@@ -28,31 +29,35 @@ export class SimClock implements Clock {
   }
 
   /** Resolves after `ms` of the host's local time; rejects with AbortedError if `signal` fires. */
-
   sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortedError("sleepMs", signal.reason));
+    // A drifting clock stretches or shrinks the host's timers in virtual time. Virtual time moves
+    // in whole ms: rounding up makes every positive sleep advance the clock, so a loop that
+    // sleeps "until the local deadline" cannot spin at one instant on floating-point crumbs.
+    const delayMs = Math.ceil(Math.max(0, ms) / this.host.clockRate);
+    const scheduler = this.scheduler;
+    const hostId = this.host.id;
     return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortedError("sleepMs", signal.reason));
+      if (signal === undefined) {
+        scheduler.schedule({ delayMs, hostId, label: "timer", run: resolve });
         return;
       }
-      // A drifting clock stretches or shrinks the host's timers in virtual time. Virtual time moves
-      // in whole ms: rounding up makes every positive sleep advance the clock, so a loop that
-      // sleeps "until the local deadline" cannot spin at one instant on floating-point crumbs.
-      const delayMs = Math.ceil(Math.max(0, ms) / this.host.clockRate);
-      const onAbort = (): void => {
-        event.cancelled = true;
-        reject(new AbortedError("sleepMs", signal?.reason));
+      const waiter: AbortWaiter = {
+        onAbort() {
+          event.cancelled = true;
+          reject(new AbortedError("sleepMs", signal.reason));
+        },
       };
-      const event = this.scheduler.schedule({
+      const event = scheduler.schedule({
         delayMs,
-        hostId: this.host.id,
+        hostId,
         label: "timer",
         run: () => {
-          signal?.removeEventListener("abort", onAbort);
+          stopWaitingOnAbort(signal, waiter);
           resolve();
         },
       });
-      signal?.addEventListener("abort", onAbort, { once: true });
+      waitOnAbort(signal, waiter);
     });
   }
 }

@@ -5,15 +5,14 @@ import type { TraceArgs, TraceEvent, TraceKind } from "../src/trace-events.js";
 import { Host, type HostFactory, type HostPorts } from "./host.js";
 import { Network } from "./network.js";
 import { beaconStep } from "./progress-beacon.js";
-import { acquireGuard, realTimers, runInWorld, type GuardOwner } from "./determinism-guard.js";
+import { acquireGuard, leaveWorld, runInWorld, type GuardOwner } from "./determinism-guard.js";
+import { afterDrain } from "./step-pump.js";
 import { WorldAssertionError, type DeterminismError } from "./sim-errors.js";
 import type { ScheduleOptions, Scheduler } from "./scheduler.js";
 import { stopBefore, type RunOptions, type RunResult, type WorldOptions } from "./run-bounds.js";
 
 export type { ScheduleOptions } from "./scheduler.js";
 
-// An already-settled promise: its reactions are the run loop's hop into the microtask queue.
-const settled = Promise.resolve();
 export type { RunOptions, RunResult, StopReason, WorldOptions } from "./run-bounds.js";
 
 /**
@@ -225,6 +224,10 @@ export class World implements GuardOwner, Scheduler {
     const release = acquireGuard();
     try {
       this.throwIfViolated();
+      // The event runs from a barrier, never from the caller's own turn: the guard's step window
+      // must open on an empty microtask queue, so that no continuation of the caller's (or of code
+      // running concurrently with it) runs inside the window as world code.
+      await this.drain();
       for (;;) {
         const ran = this.takeNext();
         if (ran === undefined) return false;
@@ -234,6 +237,7 @@ export class World implements GuardOwner, Scheduler {
       this.throwIfViolated();
       return true;
     } finally {
+      leaveWorld();
       this.currentHostId = undefined;
       release();
     }
@@ -248,6 +252,7 @@ export class World implements GuardOwner, Scheduler {
     const release = acquireGuard();
     return new Promise<RunResult>((resolve, reject) => {
       const end = (settle: () => void): void => {
+        leaveWorld();
         this.currentHostId = undefined;
         release();
         settle();
@@ -260,13 +265,14 @@ export class World implements GuardOwner, Scheduler {
           for (;;) {
             const stopped = this.stopReason(options);
             if (stopped) return end(() => resolve(stopped));
-            if (this.takeNext()) return this.afterDrain(turn);
+            if (this.takeNext()) return afterDrain(turn);
           }
         } catch (error) {
           end(() => reject(error as Error));
         }
       };
-      turn();
+      // The first turn starts from the barrier too (see `step`).
+      afterDrain(turn);
     });
   }
 
@@ -296,31 +302,21 @@ export class World implements GuardOwner, Scheduler {
     if (this.violation) throw this.violation;
   }
 
-  // Lets every promise continuation released by the event run before the next event. Node runs
-  // the whole microtask queue (where world code continues, however deep its chains) before the
-  // next process.nextTick callback, so a nextTick barrier drains it as completely as a macrotask
-  // and costs about a third as much. Every 1,024th drain is a real macrotask instead, so that
-  // timers, I/O and signal handlers outside the world (Ctrl+C, progress bars, the test runner)
-  // still get their turn during a long run.
+  // Lets every promise continuation released by the event run before the next event (sim/step-pump.ts).
   private drain(): Promise<void> {
-    return new Promise<void>((resolve) => this.afterDrain(resolve));
+    return new Promise<void>((resolve) => afterDrain(resolve));
   }
 
-  /**
-   * Calls `next` once every continuation released so far has run: the drain of `drain`, without
-   * a promise of its own, for the run loop. A nextTick callback runs only after the microtask queue
-   * is empty when it is queued from a microtask, so the tick is queued from one (a reaction of an
-   * already-settled promise, which runs after the event's own continuations were queued): one tick
-   * and one reaction per step, whatever the depth of the continuations' chains.
-   */
-  private afterDrain(next: () => void): void {
-    if ((++this.drains & 1023) === 0) {
-      realTimers.setImmediate(next);
-      return;
+  // A step record's data, one frozen object per label: a step allocates no record data of its own.
+  private stepData(label: string): { e: string } {
+    let data = this.stepDataByLabel.get(label);
+    if (data === undefined) {
+      data = Object.freeze({ e: label });
+      this.stepDataByLabel.set(label, data);
     }
-    settled.then(() => process.nextTick(next), undefined);
+    return data;
   }
-  private drains = 0;
+  private readonly stepDataByLabel = new Map<string, { e: string }>();
 
   // Pops the next event and executes it; undefined when the queue is empty.
   private takeNext(): boolean | undefined {
@@ -346,7 +342,7 @@ export class World implements GuardOwner, Scheduler {
     this.stepCount++;
     this.currentHostId = hostId;
     beaconStep(this.stepCount, this.now, hostId);
-    if (this.traceSteps) this.trace.add(this.now, hostId ?? "-", "step", { e: event.label });
+    if (this.traceSteps) this.trace.add(this.now, hostId ?? "-", "step", this.stepData(event.label));
     try {
       runInWorld(this, event.run);
     } catch (error) {

@@ -1,0 +1,72 @@
+import { AbortedError } from "../src/errors.js";
+import type { SimEvent } from "./event-queue.js";
+import type { PendingCall } from "./network-types.js";
+import { stopWaitingOnAbort, type AbortWaiter } from "./abort-waiters.js";
+import type { Scheduler } from "./scheduler.js";
+
+/** What a call tells the network when it settles: take it off the host's pending calls, stop its keep-alive. */
+export interface CallSettlement {
+  settled(call: NetworkCall): void;
+}
+
+/**
+ * One call over the simulated network, from send to settlement: the state the partition
+ * machinery reads (PendingCall) and the caller's promise. It settles once, whichever comes first:
+ * the response, a transport failure, the timeout or the caller's abort. An object with methods
+ * rather than closures: the simulator makes one per call, millions per sweep.
+ */
+export class NetworkCall implements PendingCall, AbortWaiter {
+  settled = false;
+  keepAlive: SimEvent | undefined = undefined;
+  /** The caller's timeout event, cancelled when the call settles another way. */
+  timeout: SimEvent | undefined = undefined;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly network: CallSettlement,
+    readonly hostId: string,
+    readonly callId: number,
+    readonly op: string,
+    readonly incarnation: number,
+    readonly sentAtMs: number,
+    readonly keepAliveGiveUpMs: number | undefined,
+    private readonly signal: AbortSignal | undefined,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** Fails the call with a transport error (if it is still awaited). */
+  fail(error: Error): void {
+    if (this.finish()) this.reject(error);
+  }
+
+  /** The caller's signal fired: the call is abandoned (the request may still reach the service). */
+  onAbort(): void {
+    if (this.finish()) this.reject(new AbortedError(this.op, this.signal?.reason));
+  }
+
+  /** The response (or the service's error) arrived. */
+  receive(ok: boolean, value: unknown): void {
+    if (!this.finish()) return;
+    this.scheduler.record(this.hostId, "net.recv", { call: this.callId, op: this.op });
+    if (ok) this.resolve(value);
+    else this.reject(value);
+  }
+
+  /** No response within `timeoutMs`. */
+  timedOut(error: Error): void {
+    if (!this.finish()) return;
+    this.scheduler.record(this.hostId, "net.timeout", { call: this.callId, op: this.op });
+    this.reject(error);
+  }
+
+  // Marks the call settled; false if it already was (the later outcome is ignored).
+  private finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.timeout) this.timeout.cancelled = true;
+    this.network.settled(this);
+    if (this.signal) stopWaitingOnAbort(this.signal, this);
+    return true;
+  }
+}
