@@ -90,4 +90,37 @@ describe("determinism guard", () => {
     expect(typeof Date.now()).toBe("number");
     expect(Date).toBe(globalThis.Date);
   });
+
+  it("keeps worlds that run concurrently in one thread apart: only the offender's world fails, and code around them is left alone", async () => {
+    const sleeper = (seed: number): World => {
+      const world = new World({ seed });
+      world.addHost({
+        id: "sleeper",
+        factory: (ctx) => ({
+          async run() {
+            for (let i = 0; i < 3_000; i++) await ctx.clock.sleepMs(1);
+          },
+        }),
+      });
+      return world;
+    };
+    // Code outside every world, running between their steps on real macrotasks.
+    let outsideReads = 0;
+    const outside = (async () => {
+      for (let i = 0; i < 50; i++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (Date.now() > 0 && performance.now() >= 0) outsideReads++;
+      }
+    })();
+    const clean = sleeper(1);
+    const offender = worldWith(() => Date.now());
+    const [a, b, c, d] = await Promise.allSettled([clean.run(), offender.run(), sleeper(2).run(), outside]);
+    expect(a.status).toBe("fulfilled");
+    expect(b.status === "rejected" && b.reason instanceof DeterminismError && /Date\.now.*host offender, t=10ms/.test(String(b.reason.message))).toBe(true);
+    expect(c.status).toBe("fulfilled");
+    expect(d.status).toBe("fulfilled");
+    expect(outsideReads).toBe(50);
+    expect(clean.steps).toBeGreaterThan(3_000);
+  });
 });
+
