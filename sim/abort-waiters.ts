@@ -1,3 +1,5 @@
+import { AbortedError } from "../src/errors.js";
+
 /**
  * One "abort" listener per AbortSignal, shared by every simulated sleep and network call that waits
  * on it. A host's timers and calls all watch the same few signals (the host's run signal, a task's
@@ -36,4 +38,20 @@ export function waitOnAbort(signal: AbortSignal, waiter: AbortWaiter): void {
 /** Stops `waiter` hearing `signal` (it settled another way). */
 export function stopWaitingOnAbort(signal: AbortSignal, waiter: AbortWaiter): void {
   waitersOf.get(signal)?.delete(waiter);
+}
+
+/**
+ * The AbortedError a simulated sleep or call rejects with when its signal fires. Built without a
+ * stack trace: a fenced or API-lock worker aborts several waits each time it lets a lock go, and
+ * the capture was a few % of a sweep; the frames would show only the abort's dispatch anyway
+ * (the signal's listeners), not the code that waited.
+ */
+export function abortedError(operation: string, reason: unknown): AbortedError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new AbortedError(operation, reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

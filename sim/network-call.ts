@@ -1,7 +1,6 @@
-import { AbortedError } from "../src/errors.js";
 import type { SimEvent } from "./event-queue.js";
 import type { PendingCall } from "./network-types.js";
-import { stopWaitingOnAbort, type AbortWaiter } from "./abort-waiters.js";
+import { abortedError, stopWaitingOnAbort, type AbortWaiter } from "./abort-waiters.js";
 import type { Scheduler } from "./scheduler.js";
 
 /** What a call tells the network when it settles: take it off the host's pending calls, stop its keep-alive. */
@@ -42,7 +41,7 @@ export class NetworkCall implements PendingCall, AbortWaiter {
 
   /** The caller's signal fired: the call is abandoned (the request may still reach the service). */
   onAbort(): void {
-    if (this.finish()) this.reject(new AbortedError(this.op, this.signal?.reason));
+    if (this.finish()) this.reject(abortedError(this.op, this.signal?.reason));
   }
 
   /** The response (or the service's error) arrived. */

@@ -1,7 +1,6 @@
 import type { Clock } from "../src/ports/clock.js";
-import { AbortedError } from "../src/errors.js";
 import type { Scheduler } from "./scheduler.js";
-import { stopWaitingOnAbort, waitOnAbort, type AbortWaiter } from "./abort-waiters.js";
+import { abortedError, stopWaitingOnAbort, waitOnAbort, type AbortWaiter } from "./abort-waiters.js";
 
 /** What a SimClock reads from its host: the id that owns its timers, and the host's drift. */
 export interface DriftingHost {
@@ -30,7 +29,7 @@ export class SimClock implements Clock {
 
   /** Resolves after `ms` of the host's local time; rejects with AbortedError if `signal` fires. */
   sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new AbortedError("sleepMs", signal.reason));
+    if (signal?.aborted) return Promise.reject(abortedError("sleepMs", signal.reason));
     // A drifting clock stretches or shrinks the host's timers in virtual time. Virtual time moves
     // in whole ms: rounding up makes every positive sleep advance the clock, so a loop that
     // sleeps "until the local deadline" cannot spin at one instant on floating-point crumbs.
@@ -45,7 +44,7 @@ export class SimClock implements Clock {
       const waiter: AbortWaiter = {
         onAbort() {
           event.cancelled = true;
-          reject(new AbortedError("sleepMs", signal.reason));
+          reject(abortedError("sleepMs", signal.reason));
         },
       };
       const event = scheduler.schedule({
