@@ -5,6 +5,7 @@ import { cpus, loadavg } from "node:os";
 import { benchSim } from "./sim-bench.js";
 import { benchProperties } from "./properties-bench.js";
 import { benchMemory } from "./memory-bench.js";
+import { benchInstructions } from "./instructions-bench.js";
 
 const path = "bench/results.json";
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   if (!only || only === "properties") results.properties = await benchProperties();
   // Long (minutes per 100,000 runs): only when asked, `npm run bench memory 100000 300000`.
   if (only === "memory") results.memory = benchMemory({ runs: process.argv.slice(3).map(Number).filter((n) => n > 0) });
+  // Needs valgrind and minutes: only when asked, `npm run bench instructions`.
+  if (only === "instructions") results.instructions = benchInstructions();
   results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
   results.measuredAt = new Date().toISOString();
   const text = `${JSON.stringify(results, null, 2)}\n`;

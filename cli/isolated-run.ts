@@ -12,6 +12,9 @@ class ThreadError extends LocksimError {
   }
 }
 
+/** How long a run thread may take to load before its first event (ms): module loading is not the worker's running time. */
+const loadAllowanceMs = 60_000;
+
 /** Default of --yield-timeout-ms: how long a simulated worker may run without yielding. */
 export const defaultYieldTimeoutMs = 10_000;
 
@@ -44,8 +47,13 @@ export async function runIsolated(o: { file: string; flags: RunFlags & { yieldTi
       lastChangeMs = performance.now();
       return;
     }
-    if (performance.now() - lastChangeMs < limitMs) return;
-    stuck = `the worker did not yield for ${limitMs}ms (--yield-timeout-ms): host ${now.host} at virtual time ${now.nowMs}ms, event ${now.steps}; it was stopped`;
+    // Before the first event the thread is still loading (the simulator, tsx, the worker module):
+    // seconds on a busy machine, and not the worker's running time, so it gets its own allowance.
+    const loading = now.steps === 0;
+    if (performance.now() - lastChangeMs < (loading ? Math.max(limitMs, loadAllowanceMs) : limitMs)) return;
+    stuck = loading
+      ? `the worker module did not finish loading within ${Math.max(limitMs, loadAllowanceMs)}ms (a top-level loop?); it was stopped`
+      : `the worker did not yield for ${limitMs}ms (--yield-timeout-ms): host ${now.host} at virtual time ${now.nowMs}ms, event ${now.steps}; it was stopped`;
     void thread.terminate();
   }, Math.min(250, limitMs / 4));
   const onAbort = (): void => void thread.terminate();
