@@ -50,8 +50,15 @@ export class Prng implements Random {
 
   /** A UUID-shaped id (8-4-4-4-12 hex), as Consul's session ids look. Deterministic. */
   uuid(): string {
-    let hex = "";
-    for (let i = 0; i < 4; i++) hex += this.uint32().toString(16).padStart(8, "0");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    // Four draws in order, 32 hex digits, grouped 8-4-4-4-12.
+    const a = hex8(this.uint32());
+    const b = hex8(this.uint32());
+    const c = hex8(this.uint32());
+    const d = hex8(this.uint32());
+    return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
   }
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, "0");
 }
