@@ -22,8 +22,8 @@ export type { RunOptions, RunResult, StopReason, WorldOptions } from "./run-boun
  * calls the host's verb, writes the trace record and queues what the verb implies.
  *
  * `step` pops events in (time, seeded tie-break, insertion) order until one runs; then it lets
- * every promise continuation that the event released run to completion (by yielding one
- * macrotask), so ordinary async/await code runs unmodified and deterministically. `run` takes
+ * every promise continuation that the event released run to completion (the step barrier of
+ * sim/step-pump.ts), so ordinary async/await code runs unmodified and deterministically. `run` takes
  * the same turns (one queued event, then the drain if it ran) with its stop conditions and
  * bounds checked before each queued event, so driving a world by hand with `step` and running it
  * execute the same events in the same order.
