@@ -61,19 +61,49 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
+/** An ASCII string is its own UTF-8 bytes, one char per byte: the common case needs no Buffer. */
+const asciiOnly = /^[\x00-\x7f]*$/;
+
 /** A key as go-memdb's StringFieldIndex stores it: its UTF-8 bytes and a NUL terminator. */
 export function stringIndexKey(key: string): string {
-  return `${Buffer.from(key, "utf8").toString("latin1")}\0`;
+  return `${stringIndexPrefix(key)}\0`;
 }
 
 /** A prefix as StringFieldIndex.PrefixFromArgs gives it: the bytes without the terminator. */
 export function stringIndexPrefix(prefix: string): string {
-  return Buffer.from(prefix, "utf8").toString("latin1");
+  return asciiOnly.test(prefix) ? prefix : Buffer.from(prefix, "utf8").toString("latin1");
 }
 
-/** A session id as go-memdb's UUIDFieldIndex stores it: its 16 bytes (so case does not matter). */
+/** The value of a hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/**
+ * A session id as go-memdb's UUIDFieldIndex stores it: its 16 bytes (so case does not matter).
+ * Decoded as Buffer.from(hex-without-hyphens, "hex") does: pair by pair, stopping at the first
+ * pair that is not hex and dropping an odd last digit (one of these per session call).
+ */
 export function uuidIndexKey(id: string): string {
-  return Buffer.from(id.replaceAll("-", ""), "hex").toString("latin1");
+  let out = "";
+  let high = -1;
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code === 45) continue;
+    const value = hexValue(code);
+    if (high < 0) {
+      if (value < 0) break;
+      high = value;
+    } else {
+      if (value < 0) break;
+      out += String.fromCharCode(high * 16 + value);
+      high = -1;
+    }
+  }
+  return out;
 }
 
 /**
