@@ -4,6 +4,7 @@ import type { ConsulPort } from "../ports/consul-port.js";
 import type { HeldLock } from "./held-lock.js";
 import { runLeaseRenewer } from "./lease-renewer.js";
 import { runLeaseWatchdog } from "./lease-watchdog.js";
+import { linkSignals } from "./linked-signal.js";
 import { LocalLease } from "./local-lease.js";
 import { runLockMonitor } from "./lock-monitor.js";
 
@@ -135,15 +136,18 @@ function holdFencedLock(options: FencedLockOptions & { session: string; token: n
   void runLeaseRenewer({ consul, clock, session, ttlMs: options.ttlMs, lease, done: done.signal, lose, onError }).catch(() => undefined);
   void runLeaseWatchdog({ clock, session, lease, done: done.signal, lose }).catch(() => undefined);
   void runLockMonitor({ consul, clock, key, session, done: done.signal, lose }).catch(() => undefined);
+  // The caller's signal usually outlives the lock (a worker's run signal): the link goes on release.
+  const linked = signal ? linkSignals(signal, lost.signal) : { signal: lost.signal, unlink: () => undefined };
   return {
     key,
     session,
     token,
-    signal: signal ? AbortSignal.any([signal, lost.signal]) : lost.signal,
+    signal: linked.signal,
     // Released or lost, the holder no longer holds it; otherwise only while the local lease runs.
     stillHeld: () => !done.signal.aborted && !lost.signal.aborted && lease.runningAt(clock.nowMs()),
     async release() {
       if (done.signal.aborted) return;
+      linked.unlink();
       done.abort(released);
       try {
         await consul.kvPut(key, null, { release: session });
