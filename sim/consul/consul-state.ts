@@ -66,7 +66,11 @@ export function uuidLookupError(id: string): string | undefined {
 
 /** Every check a session depends on: Checks, NodeChecks and ServiceChecks (structs.Session.CheckIDs). */
 function checkIds(s: Pick<SessionRecord, "checks" | "nodeChecks" | "serviceChecks">): string[] {
-  return [...(s.checks ?? []), ...(s.nodeChecks ?? []), ...(s.serviceChecks ?? []).map((c) => c.ID)];
+  const ids: string[] = [];
+  if (s.checks) for (const c of s.checks) ids.push(c);
+  if (s.nodeChecks) for (const c of s.nodeChecks) ids.push(c);
+  if (s.serviceChecks) for (const c of s.serviceChecks) ids.push(c.ID);
+  return ids;
 }
 
 /** What the state tells its owner so that blocking queries and timers follow changes. */

@@ -7,13 +7,15 @@ import type { HttpResponse } from "./http-types.js";
  */
 
 /** A JSON answer: Consul's encoder ends the body with a newline. */
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { status, body: `${JSON.stringify(value)}\n`, headers: { "content-type": "application/json", ...headers } };
+export function json(status: number, value: unknown, headers?: Record<string, string>): HttpResponse {
+  const contentType = "application/json";
+  return { status, body: `${JSON.stringify(value)}\n`, headers: headers ? { "content-type": contentType, ...headers } : { "content-type": contentType } };
 }
 
 /** A plain-text answer, as Consul writes its errors (body verbatim, no trailing newline added). */
-export function text(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
-  return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
+export function text(status: number, body: string, headers?: Record<string, string>): HttpResponse {
+  const contentType = "text/plain; charset=utf-8";
+  return { status, body, headers: headers ? { "content-type": contentType, ...headers } : { "content-type": contentType } };
 }
 
 /** The headers of a read: its index, and a leader that is known and just contacted. */

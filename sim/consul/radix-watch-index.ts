@@ -169,7 +169,9 @@ export class RadixWatchIndex {
   }
 
   private edge(n: RadixNode, search: string): RadixNode | undefined {
-    return n.edges.find((e) => e.prefix[0] === search[0]);
+    const label = search.charCodeAt(0);
+    for (const e of n.edges) if (e.prefix.charCodeAt(0) === label) return e;
+    return undefined;
   }
 
   private addEdge(n: RadixNode, child: RadixNode): void {

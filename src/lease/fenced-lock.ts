@@ -4,7 +4,6 @@ import type { ConsulPort } from "../ports/consul-port.js";
 import type { HeldLock } from "./held-lock.js";
 import { runLeaseRenewer } from "./lease-renewer.js";
 import { runLeaseWatchdog } from "./lease-watchdog.js";
-import { linkSignals } from "./linked-signal.js";
 import { LocalLease } from "./local-lease.js";
 import { runLockMonitor } from "./lock-monitor.js";
 
@@ -125,29 +124,37 @@ export async function acquireFencedLock(options: FencedLockOptions): Promise<Fen
 function holdFencedLock(options: FencedLockOptions & { session: string; token: number; lease: LocalLease }): FencedLock {
   const { consul, clock, key, session, token, lease, signal } = options;
   const done = new AbortController();
-  const lost = new AbortController();
+  // The handle's signal: aborts when the lock is lost or the caller's signal aborts, with the first
+  // one's reason, as AbortSignal.any([signal, lost]) would. Made by hand because Node 20 never frees
+  // such a composite while it has a listener (one leaked per lock on a long-lived caller signal);
+  // the listener on the caller's signal is removed on loss and on release.
+  const held = new AbortController();
+  let lost = false;
+  const onCallerAbort = (): void => held.abort(signal?.reason);
+  if (signal?.aborted) held.abort(signal.reason);
+  else signal?.addEventListener("abort", onCallerAbort);
   const lose = (reason: Error): void => {
-    if (lost.signal.aborted || done.signal.aborted) return;
+    if (lost || done.signal.aborted) return;
+    lost = true;
+    signal?.removeEventListener("abort", onCallerAbort);
     options.onEvent?.({ kind: "lost", reason });
-    lost.abort(reason);
+    held.abort(reason);
   };
   const onError = (error: unknown): void => options.onEvent?.({ kind: "renew-error", error });
   // A loop ends by resolving (loss seen) or by rejecting when `done` aborts; neither is an error.
   void runLeaseRenewer({ consul, clock, session, ttlMs: options.ttlMs, lease, done: done.signal, lose, onError }).catch(() => undefined);
   void runLeaseWatchdog({ clock, session, lease, done: done.signal, lose }).catch(() => undefined);
   void runLockMonitor({ consul, clock, key, session, done: done.signal, lose }).catch(() => undefined);
-  // The caller's signal usually outlives the lock (a worker's run signal): the link goes on release.
-  const linked = signal ? linkSignals(signal, lost.signal) : { signal: lost.signal, unlink: () => undefined };
   return {
     key,
     session,
     token,
-    signal: linked.signal,
+    signal: held.signal,
     // Released or lost, the holder no longer holds it; otherwise only while the local lease runs.
-    stillHeld: () => !done.signal.aborted && !lost.signal.aborted && lease.runningAt(clock.nowMs()),
+    stillHeld: () => !done.signal.aborted && !lost && lease.runningAt(clock.nowMs()),
     async release() {
       if (done.signal.aborted) return;
-      linked.unlink();
+      signal?.removeEventListener("abort", onCallerAbort);
       done.abort(released);
       try {
         await consul.kvPut(key, null, { release: session });
