@@ -140,7 +140,21 @@ export class ConsulState {
       if (status === undefined) throw new RpcError(`Missing check '${check}' registration`, { check });
       if (status === "critical") throw new RpcError(`Check '${check}' is in critical state`, { check, status });
     }
-    const record: SessionRecord = { ...session, createIndex: idx, modifyIndex: idx };
+    // Field by field rather than a spread: one of these per session create, on the hot path.
+    const record: SessionRecord = {
+      id: session.id,
+      name: session.name,
+      node: session.node,
+      checks: session.checks,
+      nodeChecks: session.nodeChecks,
+      serviceChecks: session.serviceChecks,
+      lockDelayNs: session.lockDelayNs,
+      behavior: session.behavior,
+      ttl: session.ttl,
+      ttlMs: session.ttlMs,
+      createIndex: idx,
+      modifyIndex: idx,
+    };
     this.sessions.set(record.id, record);
     this.sessionWatch.insert(uuidIndexKey(record.id));
     this.sessionsIndex = idx;

@@ -117,12 +117,13 @@ export async function acquireFencedLock(options: FencedLockOptions): Promise<Fen
     throw error;
   }
   options.onEvent?.({ kind: "acquired", session, token });
-  return holdFencedLock({ ...options, session, token, lease });
+  return holdFencedLock(options, { session, token, lease });
 }
 
 /** Starts the renewer, the watchdog and the monitor for a lock just taken, and builds its handle. */
-function holdFencedLock(options: FencedLockOptions & { session: string; token: number; lease: LocalLease }): FencedLock {
-  const { consul, clock, key, session, token, lease, signal } = options;
+function holdFencedLock(options: FencedLockOptions, taken: { session: string; token: number; lease: LocalLease }): FencedLock {
+  const { consul, clock, key, signal } = options;
+  const { session, token, lease } = taken;
   const done = new AbortController();
   // The handle's signal: aborts when the lock is lost or the caller's signal aborts, with the first
   // one's reason, as AbortSignal.any([signal, lost]) would. Made by hand because Node 20 never frees
