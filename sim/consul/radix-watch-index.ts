@@ -62,7 +62,7 @@ function commonPrefixLength(a: string, b: string): number {
 }
 
 /** An ASCII string is its own UTF-8 bytes, one char per byte: the common case needs no Buffer. */
-const asciiOnly = /^[\x00-\x7f]*$/;
+const asciiOnly = /^\p{ASCII}*$/u;
 
 /** A key as go-memdb's StringFieldIndex stores it: its UTF-8 bytes and a NUL terminator. */
 export function stringIndexKey(key: string): string {

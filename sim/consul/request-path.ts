@@ -18,7 +18,7 @@ function badRequest(): HttpResponse {
   return { status: 400, body: "400 Bad Request", headers: { "content-type": "text/plain; charset=utf-8", connection: "close" } };
 }
 
-const asciiOnly = /^[\x00-\x7f]*$/;
+const asciiOnly = /^\p{ASCII}*$/u;
 
 /**
  * Go's url.PathUnescape: `%XX` becomes the byte XX; `+` stays `+`. Bytes that are not UTF-8 become
