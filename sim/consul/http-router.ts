@@ -43,14 +43,23 @@ interface CompiledRoute {
 
 const patternSyntax = /^(\/[^*]*?)(?:(?<=\/)\*([A-Za-z][A-Za-z0-9]*))?$/;
 
+/** Parsed patterns: every simulated run builds a model, and with it the same routing table. */
+const parsedPatterns = new Map<string, Omit<CompiledRoute, "route">>();
+
 function compile(route: Route): CompiledRoute {
-  const m = patternSyntax.exec(route.pattern);
-  if (!m) {
-    throw new RoutePatternError(`route pattern ${JSON.stringify(route.pattern)} is not a literal path or a prefix ending in /*name`, {
-      pattern: route.pattern,
-    });
+  let parsed = parsedPatterns.get(route.pattern);
+  if (!parsed) {
+    const m = patternSyntax.exec(route.pattern);
+    if (!m) {
+      throw new RoutePatternError(`route pattern ${JSON.stringify(route.pattern)} is not a literal path or a prefix ending in /*name`, {
+        pattern: route.pattern,
+      });
+    }
+    parsed = { literal: m[1]!, restName: m[2] };
+    // Patterns are written in code, not taken from input: a handful, so no bound is needed.
+    parsedPatterns.set(route.pattern, parsed);
   }
-  return { route, literal: m[1]!, restName: m[2] };
+  return { route, literal: parsed.literal, restName: parsed.restName };
 }
 
 function matches(compiled: CompiledRoute, path: string): boolean {
