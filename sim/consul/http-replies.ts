@@ -6,10 +6,20 @@ import type { HttpResponse } from "./http-types.js";
  * read headers, the router's 404 and 405, and the JSON of a session and of a KV entry.
  */
 
-/** A JSON answer: Consul's encoder ends the body with a newline. */
+/** A JSON body as Consul's encoder writes it: it ends with a newline. */
+export function jsonBody(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+/** A JSON answer. */
 export function json(status: number, value: unknown, headers?: Record<string, string>): HttpResponse {
+  return encodedJson(status, jsonBody(value), headers);
+}
+
+/** A JSON answer whose body is already encoded (by jsonBody). */
+export function encodedJson(status: number, body: string, headers?: Record<string, string>): HttpResponse {
   const contentType = "application/json";
-  return { status, body: `${JSON.stringify(value)}\n`, headers: headers ? { "content-type": contentType, ...headers } : { "content-type": contentType } };
+  return { status, body, headers: headers ? { "content-type": contentType, ...headers } : { "content-type": contentType } };
 }
 
 /** A plain-text answer, as Consul writes its errors (body verbatim, no trailing newline added). */

@@ -3,7 +3,7 @@ import type { World } from "../world.js";
 import { DecodeError, RpcError } from "./consul-errors.js";
 import { modelNodeName, uuidLookupError, type ConsulState, type SessionRecord } from "./consul-state.js";
 import { parseGoDuration } from "./go-duration.js";
-import { json, readHeaders, sessionJson, text } from "./http-replies.js";
+import { encodedJson, json, jsonBody, readHeaders, sessionJson, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import type { ModelEvents } from "./model-events.js";
 import { decodeSessionCreateBody, resolveSessionChecks, type SessionCreateBody } from "./session-create-body.js";
@@ -67,6 +67,8 @@ export class SessionEndpoints {
   private readonly options: SessionEndpointsOptions;
   /** Accepted create bodies → the session each asks for (see sessionTemplate). */
   private readonly templates = new Map<string, SessionTemplate>();
+  /** Each session's renew body (see renew). */
+  private readonly renewBodies = new WeakMap<SessionRecord, string>();
 
   constructor(options: SessionEndpointsOptions) {
     this.options = options;
@@ -145,7 +147,13 @@ export class SessionEndpoints {
     const session = this.state.findSession(id);
     if (!session) return text(404, `Session id '${id}' not found`);
     this.options.ttlTimers.reset(session);
-    return json(200, [sessionJson(session)]);
+    // A stored session never changes, so neither does its renew answer: encoded once per session.
+    let body = this.renewBodies.get(session);
+    if (body === undefined) {
+      body = jsonBody([sessionJson(session)]);
+      this.renewBodies.set(session, body);
+    }
+    return encodedJson(200, body);
   }
 
   /**
