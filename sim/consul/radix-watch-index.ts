@@ -16,7 +16,8 @@
 
 /** A node's or leaf's mutate channel: closed once, at the commit of a write that copied it. */
 export class WatchChannel {
-  private readonly listeners = new Set<() => void>();
+  /** Made on the first subscribe: every write replaces channels, and few are ever watched. */
+  private listeners: Set<() => void> | undefined;
   private closedFlag = false;
 
   /** Whether a write has closed it (a read that holds it must re-run). */
@@ -26,14 +27,16 @@ export class WatchChannel {
 
   /** Calls `listener` when the channel closes; returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Closes the channel and tells every listener once. */
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    if (!this.listeners) return;
     const listeners = [...this.listeners];
     this.listeners.clear();
     for (const l of listeners) l();
