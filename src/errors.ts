@@ -53,20 +53,10 @@ export class LockLostError extends LocksimError {}
 /** The worker's local lease deadline passed before a renewal confirmed it. */
 export class LeaseExpiredError extends LocksimError {}
 
-/**
- * An operation was cancelled through its AbortSignal. It carries no stack trace: it is control
- * flow (every released lock aborts a sleep and a blocking read or two), the signal's reason says
- * why, and capturing a stack for each was a measurable share of a simulated sweep's time.
- */
+/** An operation was cancelled through its AbortSignal. */
 export class AbortedError extends LocksimError {
   constructor(what: string, reason?: unknown) {
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      super(`${what}: aborted${reason instanceof Error ? ` (${reason.message})` : ""}`, { what });
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    super(`${what}: aborted${reason instanceof Error ? ` (${reason.message})` : ""}`, { what });
   }
 }
 
