@@ -26,17 +26,24 @@ export function pathParam(value: string): string {
  * one the real adapter applies (ClientDeadline, src/client-deadline.ts).
  */
 export class SimConsulPort implements ConsulPort {
+  /** The deadline's time-out of a call that is not a blocking read, and its keep-alive give-up (ms). */
+  private readonly plainTimeoutMs: number | undefined;
+  private readonly keepAliveGiveUpMs: number | undefined;
+
   constructor(
     private readonly host: Pick<HostContext, "call">,
     private readonly service = "consul",
     private readonly deadline: ClientDeadline = defaultClientDeadline,
-  ) {}
+  ) {
+    this.plainTimeoutMs = callTimeoutMs(deadline, { blocking: false });
+    this.keepAliveGiveUpMs = keepAliveGiveUpMs(deadline);
+  }
 
   /** Sends one call; `blocking` names a blocking read's wait, for its deadline. */
   private async send(op: string, req: HttpRequest, options: CallOptions | undefined, blocking?: Blocking): Promise<HttpResponse> {
-    const timeoutMs = options?.timeoutMs ?? callTimeoutMs(this.deadline, { blocking: blocking !== undefined, waitMs: blocking?.waitMs });
+    const timeoutMs = options?.timeoutMs ?? (blocking ? callTimeoutMs(this.deadline, { blocking: true, waitMs: blocking.waitMs }) : this.plainTimeoutMs);
     try {
-      return await this.host.call<HttpResponse>(this.service, req, { timeoutMs, keepAliveGiveUpMs: keepAliveGiveUpMs(this.deadline), signal: options?.signal, op });
+      return await this.host.call<HttpResponse>(this.service, req, { timeoutMs, keepAliveGiveUpMs: this.keepAliveGiveUpMs, signal: options?.signal, op });
     } catch (error) {
       if (error instanceof NetworkTimeoutError) throw new ConsulUnavailableError({ operation: op, reason: error.message, timeoutMs });
       // Refused, reset, or given up by keep-alive: a transport error, as the real adapter reports it.

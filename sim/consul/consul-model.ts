@@ -219,7 +219,7 @@ export class ConsulModel implements StateListener {
     // by the agent itself, leader or not.
     const reading = readRequestPath(req);
     if ("response" in reading) return reading.response;
-    const decoded = { ...req, path: reading.path };
+    const decoded = reading.path === req.path ? req : { ...req, path: reading.path };
     // The limiter refuses a write on the server that receives it, before it is forwarded to the leader.
     const refused = this.limiter.refuse(decoded);
     if (refused) {

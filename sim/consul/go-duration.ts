@@ -52,12 +52,28 @@ function leadingFraction(digits: string): { f: bigint; scale: number } {
   return { f, scale };
 }
 
+/** Parses by input: a run parses the same few strings ("15s", "5s") for every session and read. */
+const parsedDurations = new Map<string, DurationParse>();
+
+/** A bound on parsedDurations, which any input string may enter. */
+const parsedDurationsMax = 256;
+
 /**
  * Go 1.15's time.ParseDuration ("1h2m", "10.5s", "-5s", "0"), overflow included: a duration past
  * int64 nanoseconds (about 2,562,047h) is `time: invalid duration` (measured on 1.8.7:
  * `{"TTL":"2562048h"}` → 500 `Session TTL '2562048h' invalid: time: invalid duration "2562048h"`).
+ * The result is frozen: it may be shared with earlier callers that parsed the same input.
  */
 export function parseGoDuration(input: string): DurationParse {
+  const cached = parsedDurations.get(input);
+  if (cached) return cached;
+  const parsed = Object.freeze(parse(input));
+  if (parsedDurations.size >= parsedDurationsMax) parsedDurations.clear();
+  parsedDurations.set(input, parsed);
+  return parsed;
+}
+
+function parse(input: string): DurationParse {
   const bad = (): DurationParse => ({ ok: false, error: `time: invalid duration ${goQuote(input)}` });
   let s = input;
   let negative = false;

@@ -6,14 +6,26 @@ import type { HttpResponse } from "./http-types.js";
  * read headers, the router's 404 and 405, and the JSON of a session and of a KV entry.
  */
 
-/** A JSON answer: Consul's encoder ends the body with a newline. */
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { status, body: `${JSON.stringify(value)}\n`, headers: { "content-type": "application/json", ...headers } };
+/** A JSON body as Consul's encoder writes it: it ends with a newline. */
+export function jsonBody(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+/** A JSON answer. */
+export function json(status: number, value: unknown, headers?: Record<string, string>): HttpResponse {
+  return encodedJson(status, jsonBody(value), headers);
+}
+
+/** A JSON answer whose body is already encoded (by jsonBody). */
+export function encodedJson(status: number, body: string, headers?: Record<string, string>): HttpResponse {
+  const contentType = "application/json";
+  return { status, body, headers: headers ? { "content-type": contentType, ...headers } : { "content-type": contentType } };
 }
 
 /** A plain-text answer, as Consul writes its errors (body verbatim, no trailing newline added). */
-export function text(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
-  return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
+export function text(status: number, body: string, headers?: Record<string, string>): HttpResponse {
+  const contentType = "text/plain; charset=utf-8";
+  return { status, body, headers: headers ? { "content-type": contentType, ...headers } : { "content-type": contentType } };
 }
 
 /** The headers of a read: its index, and a leader that is known and just contacted. */

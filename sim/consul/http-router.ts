@@ -43,20 +43,32 @@ interface CompiledRoute {
 
 const patternSyntax = /^(\/[^*]*?)(?:(?<=\/)\*([A-Za-z][A-Za-z0-9]*))?$/;
 
+/** Parsed patterns: every simulated run builds a model, and with it the same routing table. */
+const parsedPatterns = new Map<string, Omit<CompiledRoute, "route">>();
+
 function compile(route: Route): CompiledRoute {
-  const m = patternSyntax.exec(route.pattern);
-  if (!m) {
-    throw new RoutePatternError(`route pattern ${JSON.stringify(route.pattern)} is not a literal path or a prefix ending in /*name`, {
-      pattern: route.pattern,
-    });
+  let parsed = parsedPatterns.get(route.pattern);
+  if (!parsed) {
+    const m = patternSyntax.exec(route.pattern);
+    if (!m) {
+      throw new RoutePatternError(`route pattern ${JSON.stringify(route.pattern)} is not a literal path or a prefix ending in /*name`, {
+        pattern: route.pattern,
+      });
+    }
+    parsed = { literal: m[1]!, restName: m[2] };
+    // Patterns are written in code, not taken from input: a handful, so no bound is needed.
+    parsedPatterns.set(route.pattern, parsed);
   }
-  return { route, literal: m[1]!, restName: m[2] };
+  return { route, literal: parsed.literal, restName: parsed.restName };
 }
 
-function match(compiled: CompiledRoute, path: string): Record<string, string> | undefined {
-  if (compiled.restName === undefined) return path === compiled.literal ? {} : undefined;
-  if (!path.startsWith(compiled.literal)) return undefined;
-  return { [compiled.restName]: path.slice(compiled.literal.length) };
+function matches(compiled: CompiledRoute, path: string): boolean {
+  return compiled.restName === undefined ? path === compiled.literal : path.startsWith(compiled.literal);
+}
+
+/** The parameters of a path that `matches` the row. */
+function params(compiled: CompiledRoute, path: string): Record<string, string> {
+  return compiled.restName === undefined ? {} : { [compiled.restName]: path.slice(compiled.literal.length) };
 }
 
 /**
@@ -66,9 +78,12 @@ function match(compiled: CompiledRoute, path: string): Record<string, string> | 
  */
 export class HttpRouter {
   private readonly routes: readonly CompiledRoute[];
+  /** The prefix rows' literals without their trailing slash: the paths ServeMux redirects. */
+  private readonly redirected: ReadonlySet<string>;
 
   constructor(routes: readonly Route[]) {
     this.routes = routes.map(compile);
+    this.redirected = new Set(this.routes.filter((c) => c.restName !== undefined).map((c) => c.literal.slice(0, -1)));
   }
 
   /**
@@ -77,14 +92,11 @@ export class HttpRouter {
    * (measured: `GET /v1/kv` → 301 `Location: /v1/kv/`). Handler errors propagate.
    */
   route(req: HttpRequest): Reply {
-    if (this.routes.some((c) => c.restName !== undefined && c.literal === `${req.path}/`)) {
-      return movedPermanently(req.method, `${req.path}/`, req.query);
-    }
+    if (this.redirected.has(req.path)) return movedPermanently(req.method, `${req.path}/`, req.query);
     const allowed: HttpMethod[] = [];
     for (const compiled of this.routes) {
-      const params = match(compiled, req.path);
-      if (!params) continue;
-      if (compiled.route.methods.includes(req.method)) return compiled.route.handler(req, params);
+      if (!matches(compiled, req.path)) continue;
+      if (compiled.route.methods.includes(req.method)) return compiled.route.handler(req, params(compiled, req.path));
       for (const m of compiled.route.methods) if (!allowed.includes(m)) allowed.push(m);
     }
     return allowed.length === 0 ? notFound() : methodNotAllowed(req.method, allowed);

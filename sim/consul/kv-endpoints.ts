@@ -31,7 +31,9 @@ export const kvMaxValueSizeBytes = 524_288;
  * is in bytes, so a multi-byte character counts for each of its bytes.
  */
 function bodyTooLarge(body: string | undefined): HttpResponse | undefined {
-  const bytes = body === undefined ? 0 : Buffer.byteLength(body, "utf8");
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most bodies need no count.
+  if (body === undefined || body.length * 3 <= kvMaxValueSizeBytes) return undefined;
+  const bytes = Buffer.byteLength(body, "utf8");
   if (bytes <= kvMaxValueSizeBytes) return undefined;
   return text(
     413,
@@ -80,8 +82,8 @@ export class KvEndpoints {
    */
   put(key: string, query: Record<string, string>, body: string | undefined): HttpResponse {
     if (key === "") return text(400, "Missing key name");
-    const present = ["cas", "acquire", "release"].filter((f) => f in query);
-    if (present.length > 1) return text(400, `Conflicting flags: ${encodeQuery(query)}`);
+    const present = Number("cas" in query) + Number("acquire" in query) + Number("release" in query);
+    if (present > 1) return text(400, `Conflicting flags: ${encodeQuery(query)}`);
     const flags = "flags" in query ? requireUint(query.flags!, "flags") : 0;
     const casIndex = "cas" in query ? requireUint(query.cas!, "cas") : undefined;
     const tooLarge = bodyTooLarge(body);

@@ -11,7 +11,8 @@ const uint64Max = 2n ** 64n - 1n;
  */
 export function parseUint(s: string): number | string {
   if (!/^\d+$/.test(s)) return `strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`;
-  if (BigInt(s) > uint64Max) return `strconv.ParseUint: parsing ${goQuote(s)}: value out of range`;
+  // Up to 15 digits is below 2^53, let alone 2^64: only longer ones need the exact comparison.
+  if (s.length > 15 && BigInt(s) > uint64Max) return `strconv.ParseUint: parsing ${goQuote(s)}: value out of range`;
   return Number(s);
 }
 

@@ -16,7 +16,8 @@
 
 /** A node's or leaf's mutate channel: closed once, at the commit of a write that copied it. */
 export class WatchChannel {
-  private readonly listeners = new Set<() => void>();
+  /** Made on the first subscribe: every write replaces channels, and few are ever watched. */
+  private listeners: Set<() => void> | undefined;
   private closedFlag = false;
 
   /** Whether a write has closed it (a read that holds it must re-run). */
@@ -26,14 +27,16 @@ export class WatchChannel {
 
   /** Calls `listener` when the channel closes; returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Closes the channel and tells every listener once. */
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    if (!this.listeners) return;
     const listeners = [...this.listeners];
     this.listeners.clear();
     for (const l of listeners) l();
@@ -61,19 +64,49 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
+/** An ASCII string is its own UTF-8 bytes, one char per byte: the common case needs no Buffer. */
+const asciiOnly = /^\p{ASCII}*$/u;
+
 /** A key as go-memdb's StringFieldIndex stores it: its UTF-8 bytes and a NUL terminator. */
 export function stringIndexKey(key: string): string {
-  return `${Buffer.from(key, "utf8").toString("latin1")}\0`;
+  return `${stringIndexPrefix(key)}\0`;
 }
 
 /** A prefix as StringFieldIndex.PrefixFromArgs gives it: the bytes without the terminator. */
 export function stringIndexPrefix(prefix: string): string {
-  return Buffer.from(prefix, "utf8").toString("latin1");
+  return asciiOnly.test(prefix) ? prefix : Buffer.from(prefix, "utf8").toString("latin1");
 }
 
-/** A session id as go-memdb's UUIDFieldIndex stores it: its 16 bytes (so case does not matter). */
+/** The value of a hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/**
+ * A session id as go-memdb's UUIDFieldIndex stores it: its 16 bytes (so case does not matter).
+ * Decoded as Buffer.from(hex-without-hyphens, "hex") does: pair by pair, stopping at the first
+ * pair that is not hex and dropping an odd last digit (one of these per session call).
+ */
 export function uuidIndexKey(id: string): string {
-  return Buffer.from(id.replaceAll("-", ""), "hex").toString("latin1");
+  let out = "";
+  let high = -1;
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code === 45) continue;
+    const value = hexValue(code);
+    if (high < 0) {
+      if (value < 0) break;
+      high = value;
+    } else {
+      if (value < 0) break;
+      out += String.fromCharCode(high * 16 + value);
+      high = -1;
+    }
+  }
+  return out;
 }
 
 /**
@@ -139,7 +172,9 @@ export class RadixWatchIndex {
   }
 
   private edge(n: RadixNode, search: string): RadixNode | undefined {
-    return n.edges.find((e) => e.prefix[0] === search[0]);
+    const label = search.charCodeAt(0);
+    for (const e of n.edges) if (e.prefix.charCodeAt(0) === label) return e;
+    return undefined;
   }
 
   private addEdge(n: RadixNode, child: RadixNode): void {

@@ -18,12 +18,24 @@ function badRequest(): HttpResponse {
   return { status: 400, body: "400 Bad Request", headers: { "content-type": "text/plain; charset=utf-8", connection: "close" } };
 }
 
+const asciiOnly = /^\p{ASCII}*$/u;
+
 /**
  * Go's url.PathUnescape: `%XX` becomes the byte XX; `+` stays `+`. Bytes that are not UTF-8 become
  * U+FFFD, which is also what Go's JSON encoder prints for them, so answers read the same.
  */
 export function pathUnescape(raw: string): string | undefined {
   if (!raw.includes("%")) return raw;
+  // Every path the simulated clients send is ASCII with well-formed escapes of UTF-8 (pathParam):
+  // decodeURIComponent gives the same string then, and throws for everything else (a bad escape,
+  // bytes that are not UTF-8), which the byte-wise decoding below answers as Go does.
+  if (asciiOnly.test(raw)) {
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      // fall through
+    }
+  }
   const bytes: number[] = [];
   const source = Buffer.from(raw, "utf8");
   for (let i = 0; i < source.length; i++) {
@@ -89,10 +101,17 @@ export function movedPermanently(method: string, path: string, query: Record<str
   return { status: 301, body: `<a href="${href}">Moved Permanently</a>.\n\n`, headers: { "content-type": "text/html; charset=utf-8", location } };
 }
 
+/**
+ * A rooted path that cleanPath leaves as it is: no empty, `.` or `..` segment but a trailing empty
+ * one (most paths; the check spares splitting and joining each).
+ */
+const uncleanSegment = /\/\/|\/\.\.?(?:\/|$)/;
+
 /** Decodes a raw request path as net/http and ServeMux do: the path to route, or 400 / 301. */
 export function readRequestPath(req: { method: string; path: string; query?: Record<string, string> }): PathReading {
   const decoded = pathUnescape(req.path);
   if (decoded === undefined) return { response: badRequest() };
+  if (decoded.startsWith("/") && !uncleanSegment.test(decoded)) return { path: decoded };
   const cleaned = cleanPath(decoded);
   if (cleaned !== decoded) return { response: movedPermanently(req.method, cleaned, req.query) };
   return { path: decoded };

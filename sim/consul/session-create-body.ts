@@ -16,7 +16,7 @@ export interface SessionCreateBody {
 
 
 /** Consul's lockDelayMinThreshold: numbers below it are taken as seconds (§1 LockDelay quirk). */
-const lockDelayMinThreshold = 1000;
+const lockDelayMinThresholdNs = 1000n;
 
 function jsonKind(v: unknown): string {
   if (Array.isArray(v)) return "array";
@@ -42,17 +42,20 @@ function goJsonSyntaxError(body: string): string {
   return `invalid character '${first}' looking for beginning of value`;
 }
 
-/** Finds a field case-insensitively, as Go's encoding/json does (exact match first). */
-function field(raw: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
-  if (name in raw) return { present: true, value: raw[name] };
+/** What `field` answers for a field the body does not have. */
+const absent: unique symbol = Symbol("absent");
+
+/** Finds a field case-insensitively, as Go's encoding/json does (exact match first); `absent` if none. */
+function field(raw: Record<string, unknown>, name: string): unknown {
+  if (name in raw) return raw[name];
   const lower = name.toLowerCase();
-  for (const k of Object.keys(raw)) if (k.toLowerCase() === lower) return { present: true, value: raw[k] };
-  return { present: false, value: undefined };
+  for (const k of Object.keys(raw)) if (k.toLowerCase() === lower) return raw[k];
+  return absent;
 }
 
 function stringField(raw: Record<string, unknown>, name: string, fallback: string): string {
-  const { value } = field(raw, name);
-  if (value === undefined || value === null) return fallback;
+  const value = field(raw, name);
+  if (value === absent || value === undefined || value === null) return fallback;
   if (typeof value !== "string") {
     throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type string`, { field: name });
   }
@@ -60,8 +63,8 @@ function stringField(raw: Record<string, unknown>, name: string, fallback: strin
 }
 
 function stringListField(raw: Record<string, unknown>, name: string): string[] | null | undefined {
-  const { present, value } = field(raw, name);
-  if (!present) return undefined;
+  const value = field(raw, name);
+  if (value === absent) return undefined;
   if (value === null) return null;
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
     throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field .${name} of type []string`, { field: name });
@@ -90,7 +93,7 @@ function float64ToInt64(v: number): bigint {
  * `"-2562047h"` is stored as -3943811543270948864; `"9999999999h"` → 400 `time: invalid duration`.
  */
 function lockDelayField(raw: Record<string, unknown>, defaultNs: number): number {
-  const { value } = field(raw, "LockDelay");
+  const value = field(raw, "LockDelay");
   let ns: bigint;
   if (typeof value === "string") {
     const parsed = parseGoDuration(value);
@@ -104,7 +107,7 @@ function lockDelayField(raw: Record<string, unknown>, defaultNs: number): number
   } else {
     return defaultNs;
   }
-  return Number(ns < BigInt(lockDelayMinThreshold) ? wrapInt64(ns * 1_000_000_000n) : ns);
+  return Number(ns < lockDelayMinThresholdNs ? wrapInt64(ns * 1_000_000_000n) : ns);
 }
 
 /**
@@ -142,8 +145,8 @@ export function decodeSessionCreateBody(body: string | undefined, defaults: { no
   result.checks = stringListField(obj, "Checks");
   result.nodeChecks = stringListField(obj, "NodeChecks");
   const services = field(obj, "ServiceChecks");
-  if (services.present) {
-    const v = services.value;
+  if (services !== absent) {
+    const v = services;
     if (v !== null && !Array.isArray(v)) {
       throw new DecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field .ServiceChecks of type []structs.ServiceCheck`, { field: "ServiceChecks" });
     }

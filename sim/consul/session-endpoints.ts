@@ -1,9 +1,9 @@
 import type { Prng } from "../prng.js";
 import type { World } from "../world.js";
 import { DecodeError, RpcError } from "./consul-errors.js";
-import { modelNodeName, uuidLookupError, type ConsulState } from "./consul-state.js";
+import { modelNodeName, uuidLookupError, type ConsulState, type SessionRecord } from "./consul-state.js";
 import { parseGoDuration } from "./go-duration.js";
-import { json, readHeaders, sessionJson, text } from "./http-replies.js";
+import { encodedJson, json, jsonBody, readHeaders, sessionJson, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import type { ModelEvents } from "./model-events.js";
 import { decodeSessionCreateBody, resolveSessionChecks, type SessionCreateBody } from "./session-create-body.js";
@@ -14,6 +14,12 @@ import { uuidIndexKey } from "./radix-watch-index.js";
 
 /** structs.SessionTTLMax: the longest TTL a session may ask for (24h). */
 const sessionTtlMaxMs = 86_400_000;
+
+/** What a create body asks for: a session less its id and indexes. */
+type SessionTemplate = Omit<SessionRecord, "id" | "createIndex" | "modifyIndex">;
+
+/** A bound on the create bodies SessionEndpoints keeps (a run sends a few: one per worker). */
+const sessionTemplatesMax = 64;
 
 /** Options of SessionEndpoints. */
 export interface SessionEndpointsOptions {
@@ -59,6 +65,10 @@ function requireWellFormed(id: string): void {
  */
 export class SessionEndpoints {
   private readonly options: SessionEndpointsOptions;
+  /** Accepted create bodies → the session each asks for (see sessionTemplate). */
+  private readonly templates = new Map<string, SessionTemplate>();
+  /** Each session's renew body (see renew). */
+  private readonly renewBodies = new WeakMap<SessionRecord, string>();
 
   constructor(options: SessionEndpointsOptions) {
     this.options = options;
@@ -70,6 +80,34 @@ export class SessionEndpoints {
 
   /** PUT /v1/session/create: decode (400), validate (500), store through Raft, arm the TTL timer. */
   create(body: string | undefined): HttpResponse {
+    const template = this.sessionTemplate(body);
+    if ("status" in template) return template;
+    const session = this.state.insertSession({
+      id: this.options.prng.uuid(),
+      name: template.name,
+      node: template.node,
+      // Copies, so that no two sessions share a list.
+      checks: template.checks && [...template.checks],
+      nodeChecks: template.nodeChecks && [...template.nodeChecks],
+      serviceChecks: template.serviceChecks && template.serviceChecks.map((c) => ({ ...c })),
+      lockDelayNs: template.lockDelayNs,
+      behavior: template.behavior,
+      ttl: template.ttl,
+      ttlMs: template.ttlMs,
+    });
+    this.options.events.sessionCreated(session);
+    this.options.ttlTimers.reset(session);
+    return json(200, { ID: session.id });
+  }
+
+  /**
+   * A create body decoded (400 when it is not a session), validated (RpcError) and resolved into
+   * the session it asks for, less the id and indexes. Workers send the same few bodies again and
+   * again, so accepted ones are kept by body (a bounded map): the answer depends on nothing else.
+   */
+  private sessionTemplate(body: string | undefined): SessionTemplate | HttpResponse {
+    const cached = this.templates.get(body ?? "");
+    if (cached) return cached;
     let decoded;
     try {
       decoded = decodeSessionCreateBody(body, { node: modelNodeName });
@@ -78,8 +116,7 @@ export class SessionEndpoints {
       throw error;
     }
     const { behavior, ttlMs } = validateSession(decoded, this.options.ttlMinMs);
-    const session = this.state.insertSession({
-      id: this.options.prng.uuid(),
+    const template: SessionTemplate = {
       name: decoded.name,
       node: decoded.node,
       ...resolveSessionChecks(decoded),
@@ -88,10 +125,10 @@ export class SessionEndpoints {
       behavior,
       ttl: decoded.ttl,
       ttlMs,
-    });
-    this.options.events.sessionCreated(session);
-    this.options.ttlTimers.reset(session);
-    return json(200, { ID: session.id });
+    };
+    if (this.templates.size >= sessionTemplatesMax) this.templates.clear();
+    this.templates.set(body ?? "", template);
+    return template;
   }
 
   /** PUT /v1/session/destroy/<id>: true even for an unknown id (§3). */
@@ -110,7 +147,13 @@ export class SessionEndpoints {
     const session = this.state.findSession(id);
     if (!session) return text(404, `Session id '${id}' not found`);
     this.options.ttlTimers.reset(session);
-    return json(200, [sessionJson(session)]);
+    // A stored session never changes, so neither does its renew answer: encoded once per session.
+    let body = this.renewBodies.get(session);
+    if (body === undefined) {
+      body = jsonBody([sessionJson(session)]);
+      this.renewBodies.set(session, body);
+    }
+    return encodedJson(200, body);
   }
 
   /**

@@ -7,7 +7,7 @@ import { FaultyConsulPort } from "../faulty-consul-port.js";
 import { buildSimFleet, type SimFleet } from "../sim-workers.js";
 import { playFaults } from "../faults/fault-engine.js";
 import { SimFaultVerbs } from "../faults/sim-fault-verbs.js";
-import { fleetDone, scenarioWorkerSettings, verdictsOf } from "./scenario-run-parts.js";
+import { lastFaultAtMs, scenarioWorkerSettings, verdictsOf, workersDone } from "./scenario-run-parts.js";
 import type { CheckName, Scenario, Verdict } from "./scenario-schema.js";
 
 /** The outcome of one scenario for one worker kind. */
@@ -67,7 +67,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const world = fleet.world;
   const verbs = (verbsRef.current = new SimFaultVerbs(world, fleet.model));
   playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
-  const done = (): boolean => fleetDone({ elapsedMs: world.nowMs, scenario, states: fleet.hostIds.map((id) => world.host(id).state) });
+  // fleetDone, asked before every event: the last fault's time is taken once, the states array reused.
+  const lastFaultMs = lastFaultAtMs(scenario);
+  const hosts = fleet.hostIds.map((id) => world.host(id));
+  const states = hosts.map((h) => h.state);
+  const done = (): boolean => {
+    if (world.nowMs < lastFaultMs) return false;
+    for (let i = 0; i < hosts.length; i++) states[i] = hosts[i]!.state;
+    return workersDone(states);
+  };
   const result = await world.run({ until: done });
   // A bound that ends the run is part of its story: the timeline and the JSON show it.
   if (result.message) world.record("-", "run.bound", { bound: result.stoppedBy, message: result.message });

@@ -37,7 +37,22 @@ export function verdictsOf(results: Record<CheckName, CheckResult>): Record<Chec
  * judged at the horizon instead).
  */
 export function fleetDone(options: { elapsedMs: number; scenario: Scenario; states: readonly WorkerLifeState[] }): boolean {
-  const lastFaultMs = Math.max(0, ...options.scenario.faults.map((f) => f.atMs));
-  if (options.elapsedMs < lastFaultMs) return false;
-  return options.states.every((s) => s === "exited" || s === "crashed") && options.states.some((s) => s === "exited");
+  return options.elapsedMs >= lastFaultAtMs(options.scenario) && workersDone(options.states);
+}
+
+/** When the scenario's last fault is due (0 without faults): no run is over before it. */
+export function lastFaultAtMs(scenario: Scenario): number {
+  let lastMs = 0;
+  for (const f of scenario.faults) if (f.atMs > lastMs) lastMs = f.atMs;
+  return lastMs;
+}
+
+/** The workers' half of fleetDone: none running or paused, and at least one exited normally. */
+export function workersDone(states: readonly WorkerLifeState[]): boolean {
+  let exited = false;
+  for (const s of states) {
+    if (s === "exited") exited = true;
+    else if (s !== "crashed") return false;
+  }
+  return exited;
 }

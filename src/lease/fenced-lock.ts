@@ -117,18 +117,29 @@ export async function acquireFencedLock(options: FencedLockOptions): Promise<Fen
     throw error;
   }
   options.onEvent?.({ kind: "acquired", session, token });
-  return holdFencedLock({ ...options, session, token, lease });
+  return holdFencedLock(options, { session, token, lease });
 }
 
 /** Starts the renewer, the watchdog and the monitor for a lock just taken, and builds its handle. */
-function holdFencedLock(options: FencedLockOptions & { session: string; token: number; lease: LocalLease }): FencedLock {
-  const { consul, clock, key, session, token, lease, signal } = options;
+function holdFencedLock(options: FencedLockOptions, taken: { session: string; token: number; lease: LocalLease }): FencedLock {
+  const { consul, clock, key, signal } = options;
+  const { session, token, lease } = taken;
   const done = new AbortController();
-  const lost = new AbortController();
+  // The handle's signal: aborts when the lock is lost or the caller's signal aborts, with the first
+  // one's reason, as AbortSignal.any([signal, lost]) would. Made by hand because Node 20 never frees
+  // such a composite while it has a listener (one leaked per lock on a long-lived caller signal);
+  // the listener on the caller's signal is removed on loss and on release.
+  const held = new AbortController();
+  let lost = false;
+  const onCallerAbort = (): void => held.abort(signal?.reason);
+  if (signal?.aborted) held.abort(signal.reason);
+  else signal?.addEventListener("abort", onCallerAbort);
   const lose = (reason: Error): void => {
-    if (lost.signal.aborted || done.signal.aborted) return;
+    if (lost || done.signal.aborted) return;
+    lost = true;
+    signal?.removeEventListener("abort", onCallerAbort);
     options.onEvent?.({ kind: "lost", reason });
-    lost.abort(reason);
+    held.abort(reason);
   };
   const onError = (error: unknown): void => options.onEvent?.({ kind: "renew-error", error });
   // A loop ends by resolving (loss seen) or by rejecting when `done` aborts; neither is an error.
@@ -139,11 +150,12 @@ function holdFencedLock(options: FencedLockOptions & { session: string; token: n
     key,
     session,
     token,
-    signal: signal ? AbortSignal.any([signal, lost.signal]) : lost.signal,
+    signal: held.signal,
     // Released or lost, the holder no longer holds it; otherwise only while the local lease runs.
-    stillHeld: () => !done.signal.aborted && !lost.signal.aborted && lease.runningAt(clock.nowMs()),
+    stillHeld: () => !done.signal.aborted && !lost && lease.runningAt(clock.nowMs()),
     async release() {
       if (done.signal.aborted) return;
+      signal?.removeEventListener("abort", onCallerAbort);
       done.abort(released);
       try {
         await consul.kvPut(key, null, { release: session });

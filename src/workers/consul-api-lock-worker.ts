@@ -1,4 +1,5 @@
 import { goClientDeadline } from "../client-deadline.js";
+import { linkSignals } from "../lease/linked-signal.js";
 import { ConsulApiLock } from "./consul-api-lock.js";
 import { jobRunner } from "./job-runner.js";
 import type { LockStrategy, Worker, WorkerEnv, WorkerFactory } from "./worker-types.js";
@@ -23,13 +24,16 @@ const consulApiLockFactory = (env: WorkerEnv): Worker => {
       if (!lost) return null;
       env.log("lock.acquired", { task: task.id, session: lock.session });
       let released = false;
+      // The run signal outlives the lock: the link goes on release.
+      const linked = linkSignals(signal, lost);
       return {
-        signal: AbortSignal.any([signal, lost]),
+        signal: linked.signal,
         stillHeld: () => !lost.aborted,
         // api.Lock's Unlock: release the key, stop RenewPeriodic (which then destroys the session).
         async release() {
           if (released) return;
           released = true;
+          linked.unlink();
           await lock.unlock();
         },
       };
