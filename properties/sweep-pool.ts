@@ -70,7 +70,7 @@ export class SweepPool {
   // slow it down, and a sweep that fails in its first batch (most sweeps of a broken worker)
   // never needs them.
   private startThreads(): void {
-    if (this.all.length > 0) return;
+    if (this.closed || this.all.length > 0) return;
     for (let i = 0; i < this.threads; i++) this.all.push(this.startThread());
   }
 
@@ -124,6 +124,7 @@ export class SweepPool {
   }
 
   private next(): void {
+    if (this.closed) return;
     const inProcess = this.job.inProcess;
     if (inProcess && this.all.length === 0 && !this.inProcessBusy && this.queue.length > 0) return this.runHere(inProcess);
     const thread = this.idle.pop();
@@ -163,8 +164,15 @@ export class SweepPool {
     this.all.push(this.startThread());
   }
 
-  /** Stops every thread. */
+  /**
+   * Stops every thread and starts none after this: a sweep that ended at a counterexample closes
+   * the pool while later batches are still queued, and the in-process batch ending afterwards used
+   * to start the threads anyway, which kept the process alive after its result.
+   */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const item of this.queue.splice(0)) item.reject(new Error("sweep pool closed"));
     await Promise.all(this.all.map((t) => t.terminate()));
   }
+  private closed = false;
 }
