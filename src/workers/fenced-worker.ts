@@ -1,10 +1,11 @@
-import { acquireFencedLock } from "../lease/fenced-lock.js";
 import { jobRunner } from "./job-runner.js";
+import { acquireWorkerFencedLock } from "./worker-fenced-lock.js";
 import type { WorkerFactory } from "./worker-types.js";
 
 /**
  * What locksim recommends (design.md §2, Workers): the job runner over `acquireFencedLock`
- * (src/lease/fenced-lock.ts), which a user can import into their own worker too.
+ * (src/lease/fenced-lock.ts, taken and logged by acquireWorkerFencedLock), which a user can import
+ * into their own worker too.
  * - a local lease on the monotonic clock: it starts when the create (or renew) request is *sent*
  *   and ends TTL minus a safety margin later; Consul never expires a session before TTL after it
  *   handled the request (consul-semantics.md §2, the lower bound is the only contract);
@@ -17,26 +18,7 @@ import type { WorkerFactory } from "./worker-types.js";
  *   rejects a stale holder's effect (Kleppmann, "How to do distributed locking");
  * - release, then destroy: a release leaves no lock-delay behind (§3).
  */
-export const fencedWorker: WorkerFactory = (env) => {
-  const { consul, clock, settings } = env;
-  return jobRunner(env, {
-    tryLock: (task, key, signal) =>
-      acquireFencedLock({
-        consul,
-        clock,
-        key,
-        value: env.workerId,
-        ttlMs: settings.ttlMs,
-        leaseSafetyMarginMs: settings.leaseSafetyMarginMs,
-        lockDelayMs: settings.lockDelayMs,
-        behavior: settings.behavior ?? "release",
-        sessionName: `locksim-fenced-${env.workerId}`,
-        signal,
-        onEvent(event) {
-          if (event.kind === "acquired") env.log("lock.acquired", { task: task.id, session: event.session, token: event.token });
-          else if (event.kind === "lost") env.log("lock.lost", { task: task.id, reason: `${event.reason.name}: ${event.reason.message}` });
-          else env.log("renew.error", { task: task.id, error: event.error instanceof Error ? event.error.message : String(event.error) });
-        },
-      }),
+export const fencedWorker: WorkerFactory = (env) =>
+  jobRunner(env, {
+    tryLock: (task, key, signal) => acquireWorkerFencedLock(env, { taskId: task.id, key, signal, sessionName: `locksim-fenced-${env.workerId}` }),
   });
-};

@@ -1,10 +1,11 @@
 import { LocksimError } from "../errors.js";
-import { acquireFencedLock, type FencedLock } from "../lease/fenced-lock.js";
+import type { FencedLock } from "../lease/fenced-lock.js";
 import type { HeldLock } from "../lease/held-lock.js";
 import type { ConsulPort, TxnOp } from "../ports/consul-port.js";
 import type { CommitResult, TaskStore } from "../ports/task-store.js";
 import { effectKey, effectValue } from "../resources/consul-effects.js";
 import { jobRunner } from "./job-runner.js";
+import { acquireWorkerFencedLock } from "./worker-fenced-lock.js";
 import type { WorkerEnv, WorkerFactory } from "./worker-types.js";
 
 /**
@@ -98,31 +99,13 @@ function txnFencedHandle(env: WorkerEnv, lock: FencedLock, taskId: string): Held
  * holder's late write is refused by Consul, whatever the holder's clock says, so the effect happens
  * at most once under every fault; exclusive execution can still fail, as for any lease.
  */
-export const txnFencedWorker: WorkerFactory = (env) => {
-  const { consul, clock, settings } = env;
-  return jobRunner(
+export const txnFencedWorker: WorkerFactory = (env) =>
+  jobRunner(
     { ...env, store: consulEffectStore(env) },
     {
       async tryLock(task, key, signal) {
-        const lock = await acquireFencedLock({
-          consul,
-          clock,
-          key,
-          value: env.workerId,
-          ttlMs: settings.ttlMs,
-          leaseSafetyMarginMs: settings.leaseSafetyMarginMs,
-          lockDelayMs: settings.lockDelayMs,
-          behavior: settings.behavior ?? "release",
-          sessionName: `locksim-txn-fenced-${env.workerId}`,
-          signal,
-          onEvent(event) {
-            if (event.kind === "acquired") env.log("lock.acquired", { task: task.id, session: event.session, token: event.token });
-            else if (event.kind === "lost") env.log("lock.lost", { task: task.id, reason: `${event.reason.name}: ${event.reason.message}` });
-            else env.log("renew.error", { task: task.id, error: event.error instanceof Error ? event.error.message : String(event.error) });
-          },
-        });
+        const lock = await acquireWorkerFencedLock(env, { taskId: task.id, key, signal, sessionName: `locksim-txn-fenced-${env.workerId}` });
         return lock && txnFencedHandle(env, lock, task.id);
       },
     },
   );
-};
