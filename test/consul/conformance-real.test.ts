@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, it } from "vitest";
 import { conformanceCases } from "./conformance-cases.js";
 import { fidelityCases } from "./conformance-fidelity.js";
-import { RealTarget } from "./consul-target.js";
+import { runOnRealTarget } from "./consul-target.js";
 import { realConsulForTests } from "../real-consul.js";
 
 const agent = await realConsulForTests();
@@ -15,13 +15,7 @@ describe.skipIf(!agent)("conformance: a real Consul agent", () => {
   // bounds the wall time of the whole suite.
   for (const c of [...conformanceCases, ...fidelityCases]) {
     it.concurrent(`case ${c.id}: ${c.title}`, { timeout: c.realWallMs + 30_000 }, async () => {
-      const target = new RealTarget(agent!.addr);
-      try {
-        await c.run(target);
-      } finally {
-        const left = await target.cleanup();
-        expect(left).toEqual({ sessionsLeft: [], keysLeft: 0 });
-      }
+      await runOnRealTarget(agent!.addr, (target) => c.run(target));
     });
   }
 });

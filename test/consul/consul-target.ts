@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
 import { World } from "../../sim/world.js";
 import { ConsulModel } from "../../sim/consul/consul-model.js";
 import type { HttpRequest, HttpResponse } from "../../sim/consul/http-types.js";
@@ -215,5 +216,21 @@ export class RealTarget extends BaseTarget implements ConsulTarget {
       sessionsLeft: [...this.sessions].filter((id) => live.has(id)),
       keysLeft: keys.status === 404 ? 0 : (JSON.parse(keys.body) as unknown[]).length,
     };
+  }
+}
+
+/**
+ * Runs `run` on a fresh RealTarget of the agent at `addr`, then removes what it created and expects
+ * nothing left behind: no live session, no key under its prefix. The cleanup runs, and is checked,
+ * even when `run` throws, so that one failing case cannot leave sessions that disturb the others
+ * running at the same time on the same agent.
+ */
+export async function runOnRealTarget(addr: string, run: (target: RealTarget) => Promise<void>): Promise<void> {
+  const target = new RealTarget(addr);
+  try {
+    await run(target);
+  } finally {
+    const left = await target.cleanup();
+    expect(left).toEqual({ sessionsLeft: [], keysLeft: 0 });
   }
 }

@@ -35,6 +35,25 @@ function story(fleet: SimFleet, kinds: string[], untilMs = Infinity): [number, s
 
 const watched = ["task.start", "task.abort", "task.end", "lock.lost", "api-lock.renew.end", "api-lock.monitor.end", "store.commit", "task.outcome"];
 
+/** naive's story under every fault below: it never looks at its lock, runs the 30s task and commits. */
+const naiveRunsToTheEnd: [number, string, string][] = [
+  [0, "task.start", ""],
+  [30, "task.end", ""],
+  [30, "store.commit", "true"],
+  [30, "task.outcome", "committed"],
+];
+
+/**
+ * How consul-api-lock's task ends once its renewals stop: whatever RenewPeriodic did, only the
+ * monitor stops the task, when Consul expires the session at 2×TTL (20s) and, with behavior
+ * release, clears the key's session.
+ */
+const apiLockMonitorStopsAtExpiry: [number, string, string][] = [
+  [20, "api-lock.monitor.end", "LockLostError: the lock key was released"],
+  [20, "task.abort", "LockLostError: the lock key was released"],
+  [20, "task.outcome", "lost"],
+];
+
 describe("reaction: acquire answers false (another holder)", () => {
   for (const kind of Object.keys(workerKinds) as WorkerKind[]) {
     it(`${kind} skips the task while it is held, and runs it once it is free`, async () => {
@@ -61,12 +80,7 @@ describe("reaction: renew answers 404", () => {
   it("naive ignores it and commits", async () => {
     const { fleet } = single("naive", { renew: "not-found" });
     await fleet.runToCompletion();
-    expect(story(fleet, watched)).toEqual([
-      [0, "task.start", ""],
-      [30, "task.end", ""],
-      [30, "store.commit", "true"],
-      [30, "task.outcome", "committed"],
-    ]);
+    expect(story(fleet, watched)).toEqual(naiveRunsToTheEnd);
   });
 
   it("consul-api-lock: RenewPeriodic ends with 'session expired' but only the monitor stops the task, when Consul expires the session (2×TTL)", async () => {
@@ -75,9 +89,7 @@ describe("reaction: renew answers 404", () => {
     expect(story(fleet, watched)).toEqual([
       [0, "task.start", ""],
       [5, "api-lock.renew.end", "SessionInvalidatedError: session expired"],
-      [20, "api-lock.monitor.end", "LockLostError: the lock key was released"],
-      [20, "task.abort", "LockLostError: the lock key was released"],
-      [20, "task.outcome", "lost"],
+      ...apiLockMonitorStopsAtExpiry,
     ]);
   });
 
@@ -100,12 +112,7 @@ describe("reaction: renew fails on the transport (dropped renewals)", () => {
     const { fleet } = single("naive", { renew: "unavailable" });
     await fleet.runToCompletion();
     expect(fleet.world.trace.ofKind("consul.session.expire").map((r) => r.atMs / 1000).map(Math.round)).toEqual([20]);
-    expect(story(fleet, watched)).toEqual([
-      [0, "task.start", ""],
-      [30, "task.end", ""],
-      [30, "store.commit", "true"],
-      [30, "task.outcome", "committed"],
-    ]);
+    expect(story(fleet, watched)).toEqual(naiveRunsToTheEnd);
   });
 
   it("consul-api-lock retries every 1s until TTL has passed, gives up, and the monitor stops the task at expiry", async () => {
@@ -114,9 +121,7 @@ describe("reaction: renew fails on the transport (dropped renewals)", () => {
     expect(story(fleet, watched)).toEqual([
       [0, "task.start", ""],
       [11, "api-lock.renew.end", "ConsulUnavailableError: session.renew: Consul unavailable: renewal dropped (injected fault)"],
-      [20, "api-lock.monitor.end", "LockLostError: the lock key was released"],
-      [20, "task.abort", "LockLostError: the lock key was released"],
-      [20, "task.outcome", "lost"],
+      ...apiLockMonitorStopsAtExpiry,
     ]);
   });
 
@@ -141,12 +146,7 @@ describe("reaction: the monitor sees the lock gone (an operator deletes the key 
     const { fleet } = single("naive");
     deleteAt5s(fleet);
     await fleet.runToCompletion();
-    expect(story(fleet, watched)).toEqual([
-      [0, "task.start", ""],
-      [30, "task.end", ""],
-      [30, "store.commit", "true"],
-      [30, "task.outcome", "committed"],
-    ]);
+    expect(story(fleet, watched)).toEqual(naiveRunsToTheEnd);
   });
 
   for (const kind of ["consul-api-lock", "fenced"] as const) {
