@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
-function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; wallMs: number }> {
-  const t0 = performance.now();
+function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, wallMs: performance.now() - t0 });
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
@@ -20,9 +19,12 @@ describe("runaway workers are stopped, and the message names the bound", () => {
   ] as const) {
     it(file, { timeout: 60_000 }, async () => {
       const r = await locksim("run", scenario, "--worker-module", `test/fixtures/workers/${file}`, "--yield-timeout-ms", "3000", "--no-check-determinism");
+      // The watchdog (or the livelock bound) ended the run: exit 3 with a message naming the
+      // bound; a child killed by execFile's timeout would report no code (1 here). No wall-time
+      // bound (tests never assert timings; machines are noisy): a run that hangs, as one did for
+      // about 2 minutes, fails on the test's 60s timeout.
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(bound);
-      expect(r.wallMs).toBeLessThan(30_000);
     });
   }
   it("the livelock's bound is in the timeline and in the JSON", { timeout: 60_000 }, async () => {

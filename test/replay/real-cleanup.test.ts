@@ -81,10 +81,12 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     for (const r of [replay, cleanup]) {
       expect({ code: r.code, err: r.err }).toMatchObject({ code: 2, err: expect.stringMatching(/bad input: Consul at \S+ refused a KV read: 403 ACL not found/) });
       expect(r.out + r.err).not.toContain(secret);
-      // Refused before any run started. The CLI's own start-up through vite-node (~3s alone, far
-      // more on a loaded machine) is most of the wall time; the old failure came after 2 minutes.
+      // Refused by the preflight before any run started: the old failure started the replay and
+      // came after 2 minutes. No wall-time bound here (tests never assert timings: with the CLI's
+      // start-up through vite-node, this refusal once took 33s on a loaded machine); the exit code,
+      // the preflight's message and the missing "replaying" line say which path ended the command,
+      // and the test's 60s timeout catches a hang.
       expect(r.out).not.toMatch(/replaying/);
-      expect(r.wallMs).toBeLessThan(30_000);
     }
     expect(JSON.parse(cleanup.out)).toMatchObject({ error: { exitCode: 2 } });
     const t0 = performance.now();
@@ -95,7 +97,14 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     const anonymous = await preflightConsul({ addr: agent.addr }).catch((e: unknown) => e);
     expect(String(anonymous)).toMatch(/refused a session create: 403 Permission denied \(check CONSUL_HTTP_TOKEN, which is not set\)/);
     const ok = await preflightConsul({ addr: agent.addr, token: master });
-    expect(ok.tookMs).toBeLessThan(2_000);
+    // A preflight that passes has no slow path to tell apart (a call that timed out would have
+    // rejected), so what is checked is what it did, not how long it took: it found the leader, and
+    // its write probe removed its session and key.
+    expect(ok.leader).toMatch(/^127\.0\.0\.1:\d+$/);
+    const asMaster = { headers: { "x-consul-token": master } };
+    const sessions = (await (await fetch(`${agent.addr}/v1/session/list`, asMaster)).json()) as { Name: string }[];
+    expect(sessions.map((x) => x.Name)).not.toContain("locksim-preflight");
+    expect((await fetch(`${agent.addr}/v1/kv/locksim-replay/?keys`, asMaster)).status, "the preflight's key is gone").toBe(404);
     console.log(`bad token: replay exit ${replay.code} after ${replay.wallMs}ms, cleanup exit ${cleanup.code} after ${cleanup.wallMs}ms (CLI start included); preflight refused the token in ${refusedMs}ms, accepted the master token in ${ok.tookMs}ms`);
   });
 
