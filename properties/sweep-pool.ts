@@ -65,6 +65,16 @@ export class SweepPool {
 
   private readonly job: SweepPoolJob;
 
+  /**
+   * How many sweep threads this pool has started, replacements included (0 until the first
+   * in-process batch has ended without a counterexample, and forever once closed before that).
+   * Read by tests: a pool closed while its in-process batch runs must start none.
+   */
+  get threadsStarted(): number {
+    return this.started;
+  }
+  private started = 0;
+
   // With `inProcess`, the threads start once the first batch run here has ended without a
   // counterexample: on a machine with few cores, threads that load while the first batch runs
   // slow it down, and a sweep that fails in its first batch (most sweeps of a broken worker)
@@ -76,6 +86,7 @@ export class SweepPool {
 
   // A thread joins the idle ones when it says it has loaded; failing before that fails the pool.
   private startThread(): Worker {
+    this.started++;
     const w = new Worker(new URL("./sweep-worker.js", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: threadHeapMb } });
     const onBootError = (error: Error): void => {
       this.bootError = error;
