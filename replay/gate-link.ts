@@ -1,6 +1,7 @@
 import { AbortedError, ConsulUnavailableError } from "../src/errors.js";
 import type { TraceEvent } from "../src/trace-events.js";
 import type { PartitionKind, PartitionMode } from "../sim/network-types.js";
+import { HostFaults, type LinkListener } from "./host-faults.js";
 
 /** One call through the link, while (or after) it is awaited. */
 interface LinkCall {
@@ -22,6 +23,11 @@ export interface GateLinkOptions {
   /** Whether the worker incarnation behind the link is still alive: a crashed one waits for nothing. */
   alive: () => boolean;
   record?: LinkRecord | undefined;
+  /**
+   * The worker's host, whose partition the link plays: shared by the links of all its incarnations,
+   * so a partition outlives a crash and restart as in the simulator. Default: a host of its own.
+   */
+  host?: HostFaults | undefined;
 }
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
@@ -39,31 +45,45 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
  * delivered at the heal likewise), runs the caller's keep-alive give-up from the later of the send
  * and the start of the silence, and fails a rejected call at once: exactly what the simulator does,
  * under the same ClientDeadline.
+ *
+ * The partition itself is the host's (HostFaults), not the link's: a restarted worker's new link
+ * starts cut if its host still is, as the simulated network keeps a partition per host id. The
+ * link keeps what belongs to its incarnation: the calls it awaits and the messages it holds.
  */
-export class GateLink {
-  private current: { mode: PartitionMode; kind: PartitionKind } | undefined;
-  private sinceMs = 0;
+export class GateLink implements LinkListener {
+  private readonly host: HostFaults;
   private readonly calls = new Set<LinkCall>();
   private healWaiters: (() => void)[] = [];
   private seq = 0;
 
-  constructor(private readonly options: GateLinkOptions) {}
+  constructor(private readonly options: GateLinkOptions) {
+    this.host = options.host ?? new HostFaults();
+    // The newest incarnation's link hears the host's cuts and heals from now on.
+    this.host.attach(this);
+  }
 
   /** The partition now, if any. */
   get partition(): { mode: PartitionMode; kind: PartitionKind } | undefined {
-    return this.current;
+    return this.host.partition;
   }
 
-  /** Cuts the link; a drop partition starts every awaited call's keep-alive count. */
+  /** Cuts the host's link (HostFaults.partitionLink); a drop partition starts every awaited call's keep-alive count. */
   cut(mode: PartitionMode, kind: PartitionKind): void {
-    this.current = { mode, kind };
-    this.sinceMs = performance.now();
-    if (kind === "drop") for (const c of this.calls) this.armKeepAlive(c);
+    this.host.partitionLink(mode, kind);
   }
 
-  /** Heals the link: held messages of calls still awaited go through now (TCP retransmission). */
+  /** Heals the host's link (HostFaults.healLink): held messages of calls still awaited go through now (TCP retransmission). */
   heal(): void {
-    this.current = undefined;
+    this.host.healLink();
+  }
+
+  /** The host was cut off: a drop partition starts every awaited call's keep-alive count. */
+  onCut(): void {
+    if (this.host.partition?.kind === "drop") for (const c of this.calls) this.armKeepAlive(c);
+  }
+
+  /** The host was healed: no more keep-alive counts, and the held messages go (if still awaited). */
+  onHeal(): void {
     for (const c of this.calls) this.disarmKeepAlive(c);
     const waiters = this.healWaiters;
     this.healWaiters = [];
@@ -71,7 +91,7 @@ export class GateLink {
   }
 
   private kindFor(dir: "request" | "response"): PartitionKind | undefined {
-    const p = this.current;
+    const p = this.host.partition;
     return p && (p.mode === "both" || p.mode === `${dir}s`) ? p.kind : undefined;
   }
 
@@ -82,7 +102,8 @@ export class GateLink {
   private armKeepAlive(c: LinkCall): void {
     const giveUpMs = this.options.keepAliveGiveUpMs;
     if (giveUpMs === undefined || c.settled || c.keepAlive) return;
-    const silentSinceMs = Math.max(c.sentAtMs, this.sinceMs);
+    // From the later of the send and the start of the silence, as sim/network.ts counts it.
+    const silentSinceMs = Math.max(c.sentAtMs, this.host.partition?.sinceMs ?? c.sentAtMs);
     c.keepAlive = setTimeout(
       () => {
         c.keepAlive = undefined;
@@ -101,7 +122,7 @@ export class GateLink {
 
   // Waits for the heal; then says whether the message goes through (its call still awaited).
   private async held(c: LinkCall, dir: "request" | "response"): Promise<boolean> {
-    if (this.current?.kind === "drop") await new Promise<void>((resolve) => this.healWaiters.push(resolve));
+    if (this.host.partition?.kind === "drop") await new Promise<void>((resolve) => this.healWaiters.push(resolve));
     if (!this.awaited(c)) return false;
     this.options.record?.({ kind: "net.retransmit", data: { call: c.id, op: c.op, dir } });
     return true;
@@ -139,7 +160,7 @@ export class GateLink {
         timer = setTimeout(() => settle(() => reject(new ConsulUnavailableError({ operation: op, reason: `no response within ${timeoutMs}ms`, timeoutMs }))), timeoutMs);
       }
       this.calls.add(c);
-      if (this.current?.kind === "drop") this.armKeepAlive(c);
+      if (this.host.partition?.kind === "drop") this.armKeepAlive(c);
       this.flow(c, o.delay, send).then(
         (v) => settle(() => resolve(v)),
         (e: unknown) => settle(() => reject(e)),

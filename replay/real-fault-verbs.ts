@@ -1,6 +1,7 @@
 import type { FaultStage } from "../sim/faults/fault-engine.js";
 import type { FaultVerbs, WorkerLifeState } from "../sim/faults/fault-table.js";
 import type { ConsulCluster } from "./consul-cluster.js";
+import type { HostFaults } from "./host-faults.js";
 import type { RealTrace } from "./real-trace.js";
 import type { RealWriteLimiter } from "./real-write-limiter.js";
 import type { WorkerGate } from "./worker-gate.js";
@@ -9,6 +10,8 @@ import type { WorkerGate } from "./worker-gate.js";
 export interface RealFleetControl {
   /** The gate of the worker's current incarnation (undefined before it started). */
   gate(worker: string): WorkerGate | undefined;
+  /** The worker's host, shared by the gates of all its incarnations (also before the first start). */
+  host(worker: string): HostFaults;
   state(worker: string): WorkerLifeState;
   setState(worker: string, state: WorkerLifeState): void;
   /** Starts a fresh incarnation of the worker (after a crash). */
@@ -21,9 +24,11 @@ export interface RealFleetControl {
 
 /**
  * The real world's fault verbs (design.md §2, Real Consul): faults become real-time changes to
- * each worker's gate (pause holds its timers and answers, crash silences it for good, partition
- * drops or rejects its Consul calls as the simulated network does, drift scales its clock), and a leader failover kills
- * the leader of a local 3-server cluster. The records match the simulated world's verbs.
+ * each worker's current gate (pause holds its timers and answers, crash silences it for good) or to
+ * its host, which every incarnation's gate shares (partition drops or rejects its Consul calls as the
+ * simulated network does, latency slows them, renewals are dropped, drift scales its clock), and a
+ * leader failover kills the leader of a local 3-server cluster. The records match the simulated
+ * world's verbs.
  */
 export class RealFaultVerbs implements FaultVerbs {
   constructor(
@@ -69,29 +74,32 @@ export class RealFaultVerbs implements FaultVerbs {
     this.log.record(worker, "host.resume", { held: gate.heldCount });
     gate.resume();
   }
+  // Partitions, latency, dropped renewals and drift are the host's (HostFaults), not the current
+  // incarnation's: the simulator keeps them per host id (sim/network.ts, SimFaultVerbs.renewFaults,
+  // sim/host.ts), so they hold across a crash and restart, and apply to a worker not yet started.
   partition(worker: string, mode: "requests" | "responses" | "both", kind: "drop" | "reject"): void {
-    this.must(worker).link.cut(mode, kind);
+    this.fleet.host(worker).partitionLink(mode, kind);
     this.log.record(worker, "net.partition", kind === "drop" ? { mode } : { mode, kind });
   }
   heal(worker: string): void {
     // The record first: the held messages the heal releases (net.retransmit) come after it, as in the simulator.
     this.log.record(worker, "net.heal");
-    this.must(worker).link.heal();
+    this.fleet.host(worker).healLink();
   }
   dropRenewals(worker: string): void {
-    this.must(worker).dropRenewals = true;
+    this.fleet.host(worker).dropRenewals = true;
   }
   restoreRenewals(worker: string): void {
-    this.must(worker).dropRenewals = false;
+    this.fleet.host(worker).dropRenewals = false;
   }
   slowNetwork(worker: string, latency: { latencyMsMin: number; latencyMsMax: number }): void {
-    this.must(worker).latency = latency;
+    this.fleet.host(worker).latency = latency;
   }
   restoreNetwork(worker: string): void {
-    this.must(worker).latency = undefined;
+    this.fleet.host(worker).latency = undefined;
   }
   drift(worker: string, rate: number): void {
-    this.must(worker).setClockRate(rate);
+    this.fleet.host(worker).setClockRate(rate);
     this.log.record(worker, "host.clock-rate", { rate });
   }
   undrift(worker: string): void {

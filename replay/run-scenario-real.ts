@@ -24,6 +24,7 @@ import type { ConsulCluster } from "./consul-cluster.js";
 import { RealFaultVerbs, type RealFleetControl } from "./real-fault-verbs.js";
 import { RealTrace } from "./real-trace.js";
 import { WorkerGate } from "./worker-gate.js";
+import { HostFaults } from "./host-faults.js";
 import { RealWriteLimiter } from "./real-write-limiter.js";
 
 /** The outcome of a scenario replayed on a real agent. */
@@ -74,9 +75,11 @@ export interface RunScenarioRealOptions {
 /** How long a stopped run waits for writes in flight before cleaning up (ms): answers on loopback take milliseconds. */
 const settleTimeoutMs = 3_000;
 
-/** The running workers of a real replay: one gate per incarnation, states, timers. */
+/** The running workers of a real replay: one host per worker, one gate per incarnation, states, timers. */
 class RealFleet implements RealFleetControl {
   readonly gates = new Map<string, WorkerGate>();
+  /** Each worker's host faults, shared by the gates of its incarnations (as sim/host.ts's Host outlives a crash). */
+  readonly hosts = new Map<string, HostFaults>();
   readonly states = new Map<string, WorkerLifeState>();
   readonly incarnations = new Map<string, number>();
   readonly recorders: RecordingConsulPort[] = [];
@@ -99,6 +102,14 @@ class RealFleet implements RealFleetControl {
   gate(worker: string): WorkerGate | undefined {
     return this.gates.get(worker);
   }
+  host(worker: string): HostFaults {
+    let host = this.hosts.get(worker);
+    if (!host) {
+      host = new HostFaults();
+      this.hosts.set(worker, host);
+    }
+    return host;
+  }
   state(worker: string): WorkerLifeState {
     return this.states.get(worker) ?? "idle";
   }
@@ -114,7 +125,7 @@ class RealFleet implements RealFleetControl {
     this.start(worker, (this.incarnations.get(worker) ?? -1) + 1);
   }
 
-  /** Starts one incarnation of a worker behind a fresh gate. */
+  /** Starts one incarnation of a worker behind a fresh gate on the worker's host (its faults carry over). */
   start(id: string, incarnation: number): void {
     const w = this.options.worker;
     const factory = typeof w === "string" ? workerKinds[w] : w.factory;
@@ -122,6 +133,7 @@ class RealFleet implements RealFleetControl {
     const clientDeadline = clientDeadlineOf(factory, this.settings);
     const gate: WorkerGate = new WorkerGate({
       clientDeadline,
+      host: this.host(id),
       record: (event) => {
         if (gate.state !== "crashed") this.log.emit(id, event);
       },

@@ -5,6 +5,7 @@ import type { ClaimResult, CommitRequest, CommitResult, TaskSpec, TaskStore } fr
 import { callTimeoutMs, defaultClientDeadline, keepAliveGiveUpMs, type ClientDeadline } from "../src/client-deadline.js";
 import { systemClock, systemRandom } from "../src/real/system-clock.js";
 import { GateLink, type LinkRecord } from "./gate-link.js";
+import { HostFaults } from "./host-faults.js";
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
@@ -14,6 +15,12 @@ export interface WorkerGateOptions {
   clientDeadline?: ClientDeadline | undefined;
   /** Where the link writes its network records (net.reset, net.retransmit, net.gave-up). */
   record?: LinkRecord | undefined;
+  /**
+   * The worker's host: its partition, latency, dropped renewals and drifting clock, shared by the
+   * gates of all its incarnations so that those faults outlive a crash and restart, as in the
+   * simulator (HostFaults). Default: a host of its own.
+   */
+  host?: HostFaults | undefined;
 }
 
 /**
@@ -22,26 +29,24 @@ export interface WorkerGateOptions {
  * in order on resume), a crash swallows them for good, a partition drops or rejects the worker's
  * Consul calls as the simulated network does (GateLink), and drift scales its clock (design.md §2,
  * Real Consul).
+ *
+ * A pause and a crash belong to the incarnation, as in sim/host.ts (a crash drops the pause); the
+ * faults of the host — partition, latency, dropped renewals, clock drift — live in `host`, which
+ * the gates of every incarnation of one worker share.
  */
 export class WorkerGate {
   state: "running" | "paused" | "crashed" = "running";
   /** The link to Consul: partitions (`link.cut`, `link.heal`) and the client deadline. */
   readonly link: GateLink;
+  /** The worker's host: the faults that outlive this incarnation. */
+  readonly host: HostFaults;
   private readonly deadline: ClientDeadline;
-  dropRenewals = false;
-  /**
-   * Extra one-way latency added before each request and after each answer, drawn uniformly per
-   * message in [min, max] ms as the simulator's network draws it (undefined: none added).
-   */
-  latency: { latencyMsMin: number; latencyMsMax: number } | undefined;
   private held: (() => void)[] = [];
-  private rate = 1;
-  private anchorRealMs = performance.now();
-  private anchorLocalMs = performance.now();
 
   constructor(options: WorkerGateOptions = {}) {
     this.deadline = options.clientDeadline ?? defaultClientDeadline;
-    this.link = new GateLink({ keepAliveGiveUpMs: keepAliveGiveUpMs(this.deadline), alive: () => this.state !== "crashed", record: options.record });
+    this.host = options.host ?? new HostFaults();
+    this.link = new GateLink({ keepAliveGiveUpMs: keepAliveGiveUpMs(this.deadline), alive: () => this.state !== "crashed", record: options.record, host: this.host });
   }
 
   /** Runs `fn` now, or on resume if paused; never if crashed. */
@@ -75,16 +80,6 @@ export class WorkerGate {
     this.held = [];
   }
 
-  setClockRate(rate: number): void {
-    this.anchorLocalMs = this.localNowMs();
-    this.anchorRealMs = performance.now();
-    this.rate = rate;
-  }
-
-  localNowMs(): number {
-    return this.anchorLocalMs + (performance.now() - this.anchorRealMs) * this.rate;
-  }
-
   /** Settles through the gate: held while paused, dropped when crashed. */
   private through<T>(promise: Promise<T>): Promise<T> {
     if (this.state === "crashed") return never();
@@ -96,11 +91,12 @@ export class WorkerGate {
     });
   }
 
-  /** The worker's Clock: drifted, and gated. */
+  /** The worker's Clock: the host's (drifted, continuous across restarts), and gated. */
   clock(): Clock {
+    const host = this.host;
     return {
-      nowMs: () => this.localNowMs(),
-      sleepMs: (ms, signal) => this.through(systemClock.sleepMs(Math.max(0, ms) / this.rate, signal)),
+      nowMs: () => host.localNowMs(),
+      sleepMs: (ms, signal) => this.through(systemClock.sleepMs(Math.max(0, ms) / host.clockRate, signal)),
     };
   }
 
@@ -112,7 +108,7 @@ export class WorkerGate {
 
   /** One message's extra latency (slow-network fault). */
   private async delay(): Promise<void> {
-    const l = this.latency;
+    const l = this.host.latency;
     if (l) await systemClock.sleepMs(l.latencyMsMin + Math.floor(systemRandom.next() * (l.latencyMsMax - l.latencyMsMin + 1)));
   }
 
@@ -123,7 +119,7 @@ export class WorkerGate {
       sessionCreate: (o?: SessionCreateOptions) => g(() => this.call("session.create", o, () => inner.sessionCreate(o))),
       sessionRenew: (id: string, o?: CallOptions): Promise<SessionEntry | null> =>
         g(async () => {
-          if (this.dropRenewals) throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
+          if (this.host.dropRenewals) throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
           return this.call("session.renew", o, () => inner.sessionRenew(id, o));
         }),
       sessionDestroy: (id: string, o?: CallOptions) => g(() => this.call("session.destroy", o, () => inner.sessionDestroy(id, o))),

@@ -13,14 +13,15 @@ const agent = await realConsulForTests();
  * host (sim/network.ts links, SimFaultVerbs.renewFaults, sim/host.ts's clock), so they outlive a
  * crash and the restart after it until they are undone; a pause does not (a crash drops it). These
  * tests play such stories in both worlds and check that the real replay's new incarnation meets the
- * faults its predecessor met, as the simulator's does.
+ * faults its predecessor met, as the simulator's does. The two replays wait in real time (about
+ * 30 s and 13 s); they run at once, each under its own key prefix.
  */
 describe.skipIf(!agent)("faults of a host outlive a crash and restart, in both worlds (real Consul 1.8.7)", () => {
   afterAll(async () => {
     await agent?.stop();
   });
 
-  it("a partition active across a crash and restart cuts the new incarnation off until the heal", { timeout: 150_000 }, async () => {
+  it.concurrent("a partition active across a crash and restart cuts the new incarnation off until the heal", { timeout: 150_000 }, async () => {
     // w1 holds t1 when it is partitioned (reject, both ways) at 2 s and crashed at 3 s; it restarts
     // at 4 s, inside the partition, which heals at 10 s. Its old session holds the key until Consul
     // expires it (about 2×TTL), after which the restarted w1 takes t1 and commits it.
@@ -84,7 +85,7 @@ describe.skipIf(!agent)("faults of a host outlive a crash and restart, in both w
     }
   });
 
-  it("dropped renewals, extra latency and clock drift carry over to the new incarnation, a pause does not", { timeout: 150_000 }, async () => {
+  it.concurrent("dropped renewals, extra latency and clock drift carry over to the new incarnation, a pause does not", { timeout: 150_000 }, async () => {
     const scenario = parseScenario(
       {
         name: "host-faults-across-restart",
