@@ -54,10 +54,18 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     expect(dry.code, dry.err).toBe(0);
     const listed = JSON.parse(dry.out) as { found: { sessions: { id: string; reason: string }[]; keys: string[] }; dryRun: boolean };
     expect(listed.dryRun).toBe(true);
-    expect(listed.found.keys).toEqual(expect.arrayContaining(left.locksimKeys));
-    expect(listed.found.sessions.map((s) => s.id)).toEqual(expect.arrayContaining([users, ...locksimSessions.map((s) => s.ID)]));
+    // The killed run's sessions keep their TTLs: one may expire (and, with behavior delete, take
+    // its key along) between any two reads here, and the CLI's start-up takes seconds. So the
+    // listing is compared with what is still there after it: whatever outlived the dry run existed
+    // during it and must have been listed. The user's session has no TTL and its key must stay.
+    const afterDry = await agentState(addr);
+    expect(listed.found.keys).toEqual(expect.arrayContaining(afterDry.locksimKeys));
+    const liveLocksim = afterDry.sessions.filter((s) => s.Name.startsWith("locksim-")).map((s) => s.ID);
+    expect(listed.found.sessions.map((s) => s.id)).toEqual(expect.arrayContaining([users, ...liveLocksim]));
     expect(listed.found.sessions.map((s) => s.id)).not.toContain(other);
-    expect((await agentState(addr)).locksimKeys, "a dry run removes nothing").toEqual(left.locksimKeys);
+    expect(afterDry.locksimKeys, "a dry run removes nothing").toContain("locksim-replay/by-hand/service/t1/leader");
+    expect(afterDry.sessions.map((s) => s.ID), "a dry run removes nothing").toContain(users);
+    expect(afterDry.locksimKeys.every((k) => left.locksimKeys.includes(k)), "nothing new appeared").toBe(true);
 
     const t0 = performance.now();
     const real = await runCli(["cleanup", "--consul-addr", addr]);
@@ -92,8 +100,9 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     const t0 = performance.now();
     const refused = await preflightConsul({ addr: agent.addr, token: secret }).catch((e: unknown) => e);
     const refusedMs = Math.round(performance.now() - t0);
+    // Refused by the agent's 403, not given up at a client deadline (that message would differ).
     expect(refused).toBeInstanceOf(InputError);
-    expect(refusedMs).toBeLessThan(2_000);
+    expect(String(refused)).toMatch(/403 ACL not found/);
     const anonymous = await preflightConsul({ addr: agent.addr }).catch((e: unknown) => e);
     expect(String(anonymous)).toMatch(/refused a session create: 403 Permission denied \(check CONSUL_HTTP_TOKEN, which is not set\)/);
     const ok = await preflightConsul({ addr: agent.addr, token: master });
@@ -108,14 +117,16 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     console.log(`bad token: replay exit ${replay.code} after ${replay.wallMs}ms, cleanup exit ${cleanup.code} after ${cleanup.wallMs}ms (CLI start included); preflight refused the token in ${refusedMs}ms, accepted the master token in ${ok.tookMs}ms`);
   });
 
-  it("an agent that does not answer, or has no leader, is exit 2 within about 2s", { timeout: 60_000 }, async () => {
+  it("an agent that does not answer, or has no leader, is exit 2, and the message says which", { timeout: 60_000 }, async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const r = await runCli(["replay", "gc-pause-longer-than-ttl", "--real", "--consul-addr", closed]);
     expect({ code: r.code, err: r.err }).toMatchObject({ code: 2, err: expect.stringMatching(/bad input: no Consul agent answers at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/) });
     const t1 = performance.now();
-    await expect(preflightConsul({ addr: closed })).rejects.toBeInstanceOf(InputError);
+    // Refused by the closed port (ECONNREFUSED), not given up at a client deadline.
+    const unreachable = await preflightConsul({ addr: closed }).catch((x: unknown) => x);
     const unreachableMs = Math.round(performance.now() - t1);
-    expect(unreachableMs).toBeLessThan(2_000);
+    expect(unreachable).toBeInstanceOf(InputError);
+    expect(String(unreachable)).toMatch(/ECONNREFUSED/);
     // One server of an expected three never elects a leader: it answers, with leader "".
     const [http, lan, wan, server] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const args = ["agent", "-server", "-bootstrap-expect", "3", "-data-dir", join(tmp, "leaderless"), "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", String(http), "-dns-port", "-1", "-grpc-port", "-1", "-serf-lan-port", String(lan), "-serf-wan-port", String(wan), "-server-port", String(server), "-node", "locksim-leaderless"];
@@ -127,8 +138,9 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     const e = await preflightConsul({ addr }).catch((x: unknown) => x);
     const tookMs = Math.round(performance.now() - t0);
     expect(e).toBeInstanceOf(InputError);
+    // The message names the path that ended it (an agent that answers with leader ""); how long
+    // that took is logged, not asserted: tests never assert timings on these shared machines.
     expect(String(e)).toMatch(/answers but has no leader/);
-    expect(tookMs).toBeLessThan(3_000);
     console.log(`unreachable agent: exit ${r.code} after ${r.wallMs}ms (CLI start included), preflight refused in ${unreachableMs}ms; no leader: refused after ${tookMs}ms`);
   });
 
