@@ -24,7 +24,7 @@ type SessionTemplate = Omit<SessionRecord, "id" | "createIndex" | "modifyIndex">
  * by every model in the process: each run sends the same few bodies (one per worker), and the
  * answer depends on nothing else. Templates are never mutated (create copies their lists).
  */
-const sessionTemplates = new BoundedCache<string, SessionTemplate>(64);
+const sessionTemplates = new BoundedCache<string, SessionTemplate>(1_024);
 
 /** Options of SessionEndpoints. */
 export interface SessionEndpointsOptions {
@@ -106,7 +106,8 @@ export class SessionEndpoints {
   /**
    * A create body decoded (400 when it is not a session), validated (RpcError) and resolved into
    * the session it asks for, less the id and indexes. Workers send the same few bodies again and
-   * again, so accepted ones are kept by body (a bounded map): the answer depends on nothing else.
+   * again, so accepted ones are kept process-wide (sessionTemplates), keyed by body and
+   * SessionTTLMin: the answer depends on nothing else. Templates are frozen.
    */
   private sessionTemplate(body: string | undefined): SessionTemplate | HttpResponse {
     const key = `${this.options.ttlMinMs} ${body ?? ""}`;
@@ -130,7 +131,13 @@ export class SessionEndpoints {
       ttl: decoded.ttl,
       ttlMs,
     };
-    return sessionTemplates.set(key, template);
+    // Frozen, lists included: a template is shared by every model in the process, so a mutation
+    // would make one run's sessions depend on earlier runs (strict mode throws on one instead).
+    Object.freeze(template.checks);
+    Object.freeze(template.nodeChecks);
+    template.serviceChecks?.forEach((c) => Object.freeze(c));
+    Object.freeze(template.serviceChecks);
+    return sessionTemplates.set(key, Object.freeze(template));
   }
 
   /** PUT /v1/session/destroy/<id>: true even for an unknown id (§3). */
