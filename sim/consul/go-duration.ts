@@ -2,6 +2,7 @@
  * Go's `time.ParseDuration`, because Consul parses TTL, LockDelay and `wait` with it and its error
  * texts reach the HTTP body verbatim (consul-semantics.md §1: `time: missing unit in duration "10"`).
  */
+import { BoundedCache } from "./bounded-cache.js";
 
 const unitNs: Record<string, bigint> = {
   ns: 1n,
@@ -53,10 +54,7 @@ function leadingFraction(digits: string): { f: bigint; scale: number } {
 }
 
 /** Parses by input: a run parses the same few strings ("15s", "5s") for every session and read. */
-const parsedDurations = new Map<string, DurationParse>();
-
-/** A bound on parsedDurations, which any input string may enter. */
-const parsedDurationsMax = 256;
+const parsedDurations = new BoundedCache<string, DurationParse>(256);
 
 /**
  * Go 1.15's time.ParseDuration ("1h2m", "10.5s", "-5s", "0"), overflow included: a duration past
@@ -67,10 +65,7 @@ const parsedDurationsMax = 256;
 export function parseGoDuration(input: string): DurationParse {
   const cached = parsedDurations.get(input);
   if (cached) return cached;
-  const parsed = Object.freeze(parse(input));
-  if (parsedDurations.size >= parsedDurationsMax) parsedDurations.clear();
-  parsedDurations.set(input, parsed);
-  return parsed;
+  return parsedDurations.set(input, Object.freeze(parse(input)));
 }
 
 function parse(input: string): DurationParse {

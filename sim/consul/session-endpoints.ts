@@ -11,6 +11,7 @@ import type { SessionTtlTimers } from "./session-ttl-timers.js";
 import { parseBlockingParams, type BlockingQueries } from "./blocking-queries.js";
 import type { Reply } from "./http-router.js";
 import { uuidIndexKey } from "./radix-watch-index.js";
+import { BoundedCache } from "./bounded-cache.js";
 
 /** structs.SessionTTLMax: the longest TTL a session may ask for (24h). */
 const sessionTtlMaxMs = 86_400_000;
@@ -18,8 +19,12 @@ const sessionTtlMaxMs = 86_400_000;
 /** What a create body asks for: a session less its id and indexes. */
 type SessionTemplate = Omit<SessionRecord, "id" | "createIndex" | "modifyIndex">;
 
-/** A bound on the create bodies SessionEndpoints keeps (a run sends a few: one per worker). */
-const sessionTemplatesMax = 64;
+/**
+ * Accepted create bodies (keyed with the model's TTL minimum) → the session each asks for, shared
+ * by every model in the process: each run sends the same few bodies (one per worker), and the
+ * answer depends on nothing else. Templates are never mutated (create copies their lists).
+ */
+const sessionTemplates = new BoundedCache<string, SessionTemplate>(1_024);
 
 /** Options of SessionEndpoints. */
 export interface SessionEndpointsOptions {
@@ -65,8 +70,6 @@ function requireWellFormed(id: string): void {
  */
 export class SessionEndpoints {
   private readonly options: SessionEndpointsOptions;
-  /** Accepted create bodies → the session each asks for (see sessionTemplate). */
-  private readonly templates = new Map<string, SessionTemplate>();
   /** Each session's renew body (see renew). */
   private readonly renewBodies = new WeakMap<SessionRecord, string>();
 
@@ -103,10 +106,12 @@ export class SessionEndpoints {
   /**
    * A create body decoded (400 when it is not a session), validated (RpcError) and resolved into
    * the session it asks for, less the id and indexes. Workers send the same few bodies again and
-   * again, so accepted ones are kept by body (a bounded map): the answer depends on nothing else.
+   * again, so accepted ones are kept process-wide (sessionTemplates), keyed by body and
+   * SessionTTLMin: the answer depends on nothing else. Templates are frozen.
    */
   private sessionTemplate(body: string | undefined): SessionTemplate | HttpResponse {
-    const cached = this.templates.get(body ?? "");
+    const key = `${this.options.ttlMinMs} ${body ?? ""}`;
+    const cached = sessionTemplates.get(key);
     if (cached) return cached;
     let decoded;
     try {
@@ -126,9 +131,13 @@ export class SessionEndpoints {
       ttl: decoded.ttl,
       ttlMs,
     };
-    if (this.templates.size >= sessionTemplatesMax) this.templates.clear();
-    this.templates.set(body ?? "", template);
-    return template;
+    // Frozen, lists included: a template is shared by every model in the process, so a mutation
+    // would make one run's sessions depend on earlier runs (strict mode throws on one instead).
+    Object.freeze(template.checks);
+    Object.freeze(template.nodeChecks);
+    template.serviceChecks?.forEach((c) => Object.freeze(c));
+    Object.freeze(template.serviceChecks);
+    return sessionTemplates.set(key, Object.freeze(template));
   }
 
   /** PUT /v1/session/destroy/<id>: true even for an unknown id (§3). */

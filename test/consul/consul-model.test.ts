@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ConsulModel } from "../../sim/consul/consul-model.js";
+import { World } from "../../sim/world.js";
 import { ModelTarget } from "./consul-target.js";
 import { leaderUnreachableText } from "../../sim/consul/leader-state.js";
 import { createSession, entry, expectReply, get, put, sessionInfo } from "./conformance-cases.js";
@@ -104,5 +106,20 @@ describe("the Consul model's timers", () => {
       expect(ms).toBeLessThan(17_000);
     }
     expect(await returnTimes("jitter-b")).not.toEqual(a);
+  });
+});
+
+describe("session create bodies are remembered across models, keyed by what the answer depends on", () => {
+  // Every run builds a model; accepted create bodies are kept process-wide (session-endpoints.ts).
+  // A model with a lower SessionTTLMin must not make a default model accept the same body.
+  it("a 5s TTL accepted under SessionTTLMin 1s is still refused under the default 10s", () => {
+    const body = JSON.stringify({ TTL: "5s" });
+    const low = new ConsulModel(new World({ seed: "ttl-min-low", traceSteps: false }), { sessionTtlMinMs: 1_000 });
+    const accepted = low.handle({ method: "PUT", path: "/v1/session/create", body });
+    expect(accepted).toMatchObject({ status: 200 });
+    const standard = new ConsulModel(new World({ seed: "ttl-min-default", traceSteps: false }));
+    const refused = standard.handle({ method: "PUT", path: "/v1/session/create", body });
+    expect(refused).toMatchObject({ status: 500, body: "Invalid Session TTL '5000000000', must be between [10s=24h0m0s]" });
+    expect(low.handle({ method: "PUT", path: "/v1/session/create", body })).toMatchObject({ status: 200 });
   });
 });
