@@ -6,6 +6,7 @@ import { benchSim } from "./sim-bench.js";
 import { benchProperties } from "./properties-bench.js";
 import { benchMemory } from "./memory-bench.js";
 import { benchInstructions } from "./instructions-bench.js";
+import { benchThreads } from "./threads-bench.js";
 
 const path = "bench/results.json";
 
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   if (only === "memory") results.memory = benchMemory({ runs: process.argv.slice(3).map(Number).filter((n) => n > 0) });
   // Needs valgrind and minutes: only when asked, `npm run bench instructions`.
   if (only === "instructions") results.instructions = benchInstructions();
+  // One sweep thread alone against two at once (a minute): `npm run bench threads`.
+  if (only === "threads") results.threads = await benchThreads();
   results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
   results.measuredAt = new Date().toISOString();
   const text = `${JSON.stringify(results, null, 2)}\n`;
