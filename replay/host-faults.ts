@@ -1,3 +1,4 @@
+import { WorldAssertionError } from "../sim/sim-errors.js";
 import type { PartitionKind, PartitionMode } from "../sim/network-types.js";
 
 /** A partition of a host's link to Consul, and when it began (performance.now() ms): a drop partition's silence counts from then. */
@@ -70,7 +71,8 @@ export class HostFaults {
 
   /** Changes how fast the host's clock runs from now on; its reading is continuous across the change. */
   setClockRate(rate: number): void {
-    if (!(rate > 0 && Number.isFinite(rate))) throw new RangeError(`HostFaults.setClockRate: expected a finite rate > 0, saw ${rate}`);
+    // As the simulator's Host.setClockRate: a misused verb is a bug in the driving code, thrown at once.
+    if (!(rate > 0 && Number.isFinite(rate))) throw new WorldAssertionError({ operation: "HostFaults.setClockRate", expected: "a finite rate > 0", seen: String(rate) });
     this.anchorLocalMs = this.localNowMs();
     this.anchorRealMs = performance.now();
     this.rate = rate;

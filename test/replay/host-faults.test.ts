@@ -3,6 +3,7 @@ import { HostFaults } from "../../replay/host-faults.js";
 import { WorkerGate } from "../../replay/worker-gate.js";
 import { goClientDeadline } from "../../src/client-deadline.js";
 import { ConsulUnavailableError } from "../../src/errors.js";
+import { WorldAssertionError } from "../../sim/sim-errors.js";
 import type { ConsulPort } from "../../src/ports/consul-port.js";
 
 /** A ConsulPort stand-in that answers every read at once and counts the calls that reached it (no agent involved). */
@@ -80,5 +81,13 @@ describe("the gates of one worker's incarnations share its host's faults (HostFa
     expect(local0).toBeGreaterThanOrEqual(before);
     expect((local1 - local0) / realMs).toBeCloseTo(4, 0);
     expect(host.clockRate).toBe(4);
+  });
+
+  it("a clock rate that is not a finite positive number is refused as the simulator refuses it", () => {
+    const host = new HostFaults();
+    for (const rate of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => host.setClockRate(rate)).toThrow(WorldAssertionError);
+    }
+    expect(host.clockRate).toBe(1);
   });
 });
