@@ -67,23 +67,6 @@ export class GateLink implements LinkListener {
     return this.host.partition;
   }
 
-  /**
-   * Cuts the host's link (HostFaults.partitionLink), not only this incarnation's: the cut outlives
-   * a crash and restart, and the newest incarnation's link is the one told. A drop partition
-   * starts every awaited call's keep-alive count.
-   */
-  cut(mode: PartitionMode, kind: PartitionKind): void {
-    this.host.partitionLink(mode, kind);
-  }
-
-  /**
-   * Heals the host's link (HostFaults.healLink), whichever incarnation's link it is called on: held
-   * messages of calls the newest incarnation still awaits go through now (TCP retransmission).
-   */
-  heal(): void {
-    this.host.healLink();
-  }
-
   /** The host was cut off: a drop partition starts every awaited call's keep-alive count. */
   onCut(): void {
     if (this.host.partition?.kind === "drop") for (const c of this.calls) this.armKeepAlive(c);

@@ -36,7 +36,7 @@ export interface WorkerGateOptions {
  */
 export class WorkerGate {
   state: "running" | "paused" | "crashed" = "running";
-  /** The link to Consul: partitions (`link.cut`, `link.heal`, which act on the whole host, see HostFaults) and the client deadline. */
+  /** The link to Consul under the host's partition (`host.partitionLink`, `host.healLink`) and the client deadline. */
   readonly link: GateLink;
   /** The worker's host: the faults that outlive this incarnation. */
   readonly host: HostFaults;

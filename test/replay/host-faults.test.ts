@@ -25,7 +25,7 @@ describe("the gates of one worker's incarnations share its host's faults (HostFa
   it("a reject partition cut before the crash refuses the restarted incarnation's calls until the heal", async () => {
     const host = new HostFaults();
     const old = new WorkerGate({ host });
-    old.link.cut("both", "reject");
+    old.host.partitionLink("both", "reject");
     old.crash();
     const inner = countingPort();
     const fresh = new WorkerGate({ host }).consul(inner.port);

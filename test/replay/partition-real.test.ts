@@ -35,14 +35,14 @@ describe.skipIf(!agent)("partition kinds on a real Consul 1.8.7 agent, played by
     const { gate, port, direct, close } = gatedPort(goClientDeadline);
     const key = `locksim-test/${randomUUID()}/leader`;
     try {
-      gate.link.cut("both", "reject");
+      gate.host.partitionLink("both", "reject");
       const refused = await port.sessionCreate({ ttlMs: 15_000 }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ConsulUnavailableError);
       expect((refused as Error).message).toMatch(/connection refused \(partition: reject\)/);
       expect((refused as Error).message).not.toMatch(/no response within/);
-      gate.link.heal();
+      gate.host.healLink();
       const session = await port.sessionCreate({ ttlMs: 15_000 });
-      gate.link.cut("responses", "reject");
+      gate.host.partitionLink("responses", "reject");
       const reset = await port.kvPut(key, "v", { acquire: session }).catch((e: unknown) => e);
       expect(reset).toBeInstanceOf(ConsulUnavailableError);
       expect((reset as Error).message).toMatch(/reset after the server acted/);
@@ -50,7 +50,7 @@ describe.skipIf(!agent)("partition kinds on a real Consul 1.8.7 agent, played by
       expect((await direct.kvGet(key)).entry?.session).toBe(session);
       await direct.sessionDestroy(session);
     } finally {
-      gate.link.heal();
+      gate.host.healLink();
       await direct.kvDelete(key).catch(() => undefined);
       close();
     }
@@ -62,30 +62,30 @@ describe.skipIf(!agent)("partition kinds on a real Consul 1.8.7 agent, played by
     try {
       await direct.kvPut(key, "v");
       const { index } = await direct.kvGet(key);
-      gate.link.cut("both", "drop");
+      gate.host.partitionLink("both", "drop");
       // A blocking read (wait 1 s) and a plain write, both sent into the partition.
       const read = port.kvGet(key, { index, waitMs: 1_000 });
       const write = port.kvPut(key, "w");
       expect(await within(read, 2_500)).toBe(pending);
       expect(await within(write, 10)).toBe(pending);
       expect((await direct.kvGet(key)).entry?.value).toBe("v");
-      gate.link.heal();
+      gate.host.healLink();
       // Retransmitted at the heal: the write lands, the read answers.
       expect(await write).toBe(true);
       expect((await read).index).toBeGreaterThanOrEqual(index);
       expect((await direct.kvGet(key)).entry?.value).toBe("w");
       const short = gatedPort({ ...goClientDeadline, keepAliveGiveUpMs: 1_000 });
       try {
-        short.gate.link.cut("both", "drop");
+        short.gate.host.partitionLink("both", "drop");
         const dead = await short.port.kvGet(key).catch((e: unknown) => e);
         expect(dead).toBeInstanceOf(ConsulUnavailableError);
         expect((dead as Error).message).toMatch(/keep-alive gave up after 1000ms/);
       } finally {
-        short.gate.link.heal();
+        short.gate.host.healLink();
         short.close();
       }
     } finally {
-      gate.link.heal();
+      gate.host.healLink();
       await direct.kvDelete(key).catch(() => undefined);
       close();
     }
