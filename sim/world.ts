@@ -307,17 +307,6 @@ export class World implements GuardOwner, Scheduler {
     return new Promise<void>((resolve) => afterDrain(resolve));
   }
 
-  // A step record's data, one frozen object per label: a step allocates no record data of its own.
-  private stepData(label: string): { e: string } {
-    let data = this.stepDataByLabel.get(label);
-    if (data === undefined) {
-      data = Object.freeze({ e: label });
-      this.stepDataByLabel.set(label, data);
-    }
-    return data;
-  }
-  private readonly stepDataByLabel = new Map<string, { e: string }>();
-
   // Pops the next event and executes it; undefined when the queue is empty.
   private takeNext(): boolean | undefined {
     const next = this.queue.pop();
@@ -342,7 +331,7 @@ export class World implements GuardOwner, Scheduler {
     this.stepCount++;
     this.currentHostId = hostId;
     beaconStep(this.stepCount, this.now, hostId);
-    if (this.traceSteps) this.trace.add(this.now, hostId ?? "-", "step", this.stepData(event.label));
+    if (this.traceSteps) this.trace.step(this.now, hostId ?? "-", event.label);
     try {
       runInWorld(this, event.run);
     } catch (error) {
