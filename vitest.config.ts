@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // vitest's runner, plus: child processes a test starts are stopped when it ends (test/test-children.ts).
+    runner: "./test/locksim-runner.ts",
     // Real-Consul suites start agents and wait on real TTLs; they need generous time-outs.
     testTimeout: 120_000,
     hookTimeout: 120_000,

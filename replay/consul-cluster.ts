@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AbortedError } from "../src/errors.js";
 import { ConsulProviderError, freePort, rejectOnAbort, sleep, waitForLeader } from "./consul-provider.js";
+import { withParentDeathSignal } from "./parent-death-signal.js";
+import { atProcessEnd, killAtProcessEnd } from "./process-end-guard.js";
 
 /** One server of a local cluster. */
 export interface ServerProc {
@@ -139,8 +142,12 @@ async function launchAgents(dir: string, count: number): Promise<LaunchedAgents>
     "-hcl", "performance { raft_multiplier = 1 }", ...joins,
   ];
   const launch = (args: string[]): ChildProcess => {
-    const child = spawn("consul", args, { stdio: "ignore" });
+    // Dies with this process even if stop() is never reached (process-end-guard.ts), on Linux even
+    // when this process is SIGKILLed (parent-death-signal.ts).
+    const command = withParentDeathSignal("consul", args);
+    const child = spawn(command.command, command.args, { stdio: "ignore" });
     child.on("error", () => undefined);
+    killAtProcessEnd(child);
     children.push(child);
     return child;
   };
@@ -159,12 +166,15 @@ const clientNode = "locksim-client";
 async function startOnce(count: number, readyTimeoutMs: number, signal: AbortSignal | undefined): Promise<ConsulCluster> {
   if (signal?.aborted) throw new AbortedError("starting a Consul cluster", signal.reason);
   const dir = await mkdtemp(join(tmpdir(), "locksim-cluster-"));
+  // If this process ends before stop(), its agents are killed first and then their data goes.
+  const forgetDir = atProcessEnd(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
   const agents = await launchAgents(dir, count);
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       await Promise.all(agents.children.map((c) => kill(c, "SIGKILL")));
       await rm(dir, { recursive: true, force: true });
+      forgetDir();
     })());
   // An agent that exits during start-up (a port taken meanwhile) means the attempt cannot succeed.
   const earlyExit = new Promise<never>((_, reject) => {

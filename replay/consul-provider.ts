@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { AbortedError, InputError, LocksimError } from "../src/errors.js";
+import { withParentDeathSignal } from "./parent-death-signal.js";
+import { killAtProcessEnd } from "./process-end-guard.js";
 
 /** A reachable Consul agent and how to let go of it. */
 export interface ConsulAgent {
@@ -160,7 +162,12 @@ async function startConsulBinaryOnce(options: { binary?: string; readyTimeoutMs?
     "-node", `locksim-${http}`,
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(options.binary ?? "consul", args, { stdio: ["ignore", "pipe", "pipe"] });
+  // The agent dies with this process even if stop() is never reached: a SIGTERM to a library
+  // user's process (or a vitest worker) with no handler of its own, process.exit, and on Linux
+  // even a SIGKILL (parent-death-signal.ts).
+  const command = withParentDeathSignal(options.binary ?? "consul", args);
+  const child = spawn(command.command, command.args, { stdio: ["ignore", "pipe", "pipe"] });
+  killAtProcessEnd(child);
   let output = "";
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4_000);

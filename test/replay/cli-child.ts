@@ -1,5 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { withParentDeathSignal } from "../../replay/parent-death-signal.js";
+import { killAtProcessEnd } from "../../replay/process-end-guard.js";
+import { ownChild } from "../test-children.js";
 
 /** Whether a consul binary is on PATH; with CI=true its absence is an error, not a skip. */
 export function requireConsulBinary(what: string): boolean {
@@ -23,12 +26,25 @@ export interface CliChild {
  * Starts the CLI with `args`. CONSUL_HTTP_ADDR and CONSUL_HTTP_TOKEN are removed from its
  * environment unless given in `env`, so a developer's agent is never touched; TMPDIR may be set to
  * keep what locksim creates (cluster data) inside the test's own temp directory.
+ *
+ * The CLI never outlives the test that started it, nor this process: when the test ends while it
+ * still runs (it failed or timed out), it gets SIGTERM and, after a grace, its process group gets
+ * SIGKILL (test-children.ts); when this process ends (a vitest worker sent SIGTERM), its group is
+ * SIGKILLed (process-end-guard.ts); when this process is SIGKILLed, the CLI gets SIGTERM from the
+ * kernel (Linux, parent-death-signal.ts). It is spawned `detached` so that it leads a process group of
+ * its own, which holds the consul agents it starts. Signals a test sends to `pid` reach the CLI
+ * alone, as before; a Ctrl+C in the terminal no longer reaches it directly, but ends the worker,
+ * which takes the group along.
  */
 export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliChild {
   const base = { ...process.env };
   delete base.CONSUL_HTTP_ADDR;
   delete base.CONSUL_HTTP_TOKEN;
-  const child = spawn("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], { cwd: process.cwd(), env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // If this process is SIGKILLed, the kernel sends the CLI SIGTERM: it cleans up as its contract says.
+  const command = withParentDeathSignal("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], "SIGTERM");
+  const child = spawn(command.command, command.args, { cwd: process.cwd(), env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  killAtProcessEnd(child, { group: true });
+  ownChild(child, { name: `locksim ${args.join(" ")}`, group: true });
   let out = "";
   let err = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -86,6 +102,26 @@ export function childConsulPids(pid: number): number[] {
 export function isRunning(pid: number): boolean {
   const s = procStat(pid);
   return s !== undefined && s.state !== "Z";
+}
+
+/** The command name of `pid` (/proc/<pid>/stat), or undefined when it is gone. */
+export function commOf(pid: number): string | undefined {
+  return procStat(pid)?.comm;
+}
+
+/**
+ * SIGKILLs `pid` if it still runs and still has the command name `comm` it had when a test saw it
+ * (a pid the kernel gave to another process since is left alone). For the cleanup of what a
+ * failing test left behind.
+ */
+export function killIfStill(pid: number, comm: string): void {
+  const s = procStat(pid);
+  if (s === undefined || s.state === "Z" || s.comm !== comm) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // gone meanwhile
+  }
 }
 
 /** What is on the agent: every session, and every key under a locksim prefix. */
