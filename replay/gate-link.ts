@@ -158,19 +158,12 @@ export class GateLink implements LinkListener {
     });
   }
 
-  /**
-   * The request's way out and the answer's way back. As in sim/network.ts (`send`, `respond`), each
-   * message's fate is decided by the partition as it is when the message leaves — the request when
-   * the caller sends it, the answer when Consul gives it — and the slow network's latency is only its
-   * travel time after that: a request already on its way when a partition starts still arrives (and
-   * Consul acts on it), an answer already on its way back still arrives, and a reset (reject) travels
-   * back to the caller in one latency, as the simulator's does.
-   */
+  // The request's way out and the answer's way back, each through the partition as it is then.
   private async flow<T>(c: LinkCall, delay: () => Promise<void>, send: () => Promise<T>): Promise<T> {
-    const out = this.kindFor("request");
-    if (out === "reject") return this.resetAfter(c, "request", delay);
-    if (out === "drop" && !(await this.held(c, "request"))) return never();
     await delay();
+    const out = this.kindFor("request");
+    if (out === "reject") throw this.reset(c, "request");
+    if (out === "drop" && !(await this.held(c, "request"))) return never();
     let result: { ok: true; value: T } | { ok: false; error: unknown };
     try {
       result = { ok: true, value: await send() };
@@ -178,17 +171,10 @@ export class GateLink implements LinkListener {
       result = { ok: false, error };
     }
     const back = this.kindFor("response");
-    if (back === "reject") return this.resetAfter(c, "response", delay);
+    if (back === "reject") throw this.reset(c, "response");
     if (back === "drop" && !(await this.held(c, "response"))) return never();
     await delay();
     if (!result.ok) throw result.error;
     return result.value;
-  }
-
-  // The reset is recorded when the partition meets the message; the caller learns of it one latency later.
-  private async resetAfter(c: LinkCall, dir: "request" | "response", delay: () => Promise<void>): Promise<never> {
-    const error = this.reset(c, dir);
-    await delay();
-    throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { WorldAssertionError } from "../sim/sim-errors.js";
 import type { FaultStage } from "../sim/faults/fault-engine.js";
 import type { FaultVerbs, WorkerLifeState } from "../sim/faults/fault-table.js";
 import type { ConsulCluster } from "./consul-cluster.js";
@@ -15,11 +14,6 @@ export interface RealFleetControl {
   host(worker: string): HostFaults;
   state(worker: string): WorkerLifeState;
   setState(worker: string, state: WorkerLifeState): void;
-  /**
-   * Kills the worker from any state, as sim/host.ts's crash: the current incarnation's gate (if
-   * any) is silenced, and a start not yet due is dropped until a restart.
-   */
-  crash(worker: string): void;
   /** Starts a fresh incarnation of the worker (after a crash). */
   restart(worker: string): void;
   /** Real timers of the run, cleared when it ends. */
@@ -51,11 +45,9 @@ export class RealFaultVerbs implements FaultVerbs {
     };
   }
 
-  // Pause and resume reach a worker only through the fault table's state checks (running, paused),
-  // so it has a gate; a worker without one is a bug in the driving code.
-  private must(worker: string, operation: string): WorkerGate {
+  private must(worker: string): WorkerGate {
     const gate = this.fleet.gate(worker);
-    if (!gate) throw new WorldAssertionError({ operation: `RealFaultVerbs.${operation}`, expected: "a worker that has started", seen: this.fleet.state(worker), hostId: worker });
+    if (!gate) throw new Error(`RealFaultVerbs: worker ${worker} has not started`);
     return gate;
   }
 
@@ -63,23 +55,22 @@ export class RealFaultVerbs implements FaultVerbs {
     return this.fleet.state(worker);
   }
   crash(worker: string): void {
-    // Also before the worker's start (a late start, workers.startStaggerMs): the simulator crashes
-    // a host from any state and drops its pending start (sim/host.ts, sim/world.ts).
-    this.fleet.crash(worker);
+    this.must(worker).crash();
+    this.fleet.setState(worker, "crashed");
     this.log.record(worker, "host.crash");
   }
   restart(worker: string): void {
     this.fleet.restart(worker);
   }
   pause(worker: string): void {
-    this.must(worker, "pause").pause();
+    this.must(worker).pause();
     this.fleet.setState(worker, "paused");
     this.log.record(worker, "host.pause");
   }
   resume(worker: string): void {
     this.fleet.setState(worker, "running");
     // The held answers are released synchronously; their continuations run after this record.
-    const gate = this.must(worker, "resume");
+    const gate = this.must(worker);
     this.log.record(worker, "host.resume", { held: gate.heldCount });
     gate.resume();
   }

@@ -81,11 +81,6 @@ class RealFleet implements RealFleetControl {
   /** Each worker's host faults, shared by the gates of its incarnations (as sim/host.ts's Host outlives a crash). */
   readonly hosts = new Map<string, HostFaults>();
   readonly states = new Map<string, WorkerLifeState>();
-  /**
-   * Each worker's incarnation as sim/host.ts counts it: 0 until the first crash, +1 at each crash
-   * (also before the first start) and at a restart after an exit. A start meant for an older
-   * incarnation is stale and dropped, as sim/world.ts drops a crashed host's start event.
-   */
   readonly incarnations = new Map<string, number>();
   readonly recorders: RecordingConsulPort[] = [];
   readonly settling: SettlingConsulPort[] = [];
@@ -125,35 +120,13 @@ class RealFleet implements RealFleetControl {
   timer(atMs: number, run: () => void): void {
     this.timers.push(setTimeout(run, Math.max(0, this.log.realMsAt(atMs) - performance.now())));
   }
-  private incarnation(worker: string): number {
-    return this.incarnations.get(worker) ?? 0;
-  }
-  crash(worker: string): void {
-    // From any state, as sim/host.ts: the live gate (if any) goes silent; a start not yet due is now stale (`startAt`).
-    this.gates.get(worker)?.crash();
-    this.incarnations.set(worker, this.incarnation(worker) + 1);
-    this.setState(worker, "crashed");
-  }
   restart(worker: string): void {
-    // A restart starts the host's current incarnation now, as sim/world.ts's: a crash has already
-    // moved it on (0 → 1 even for a worker crashed before its first start); an exit moves it here.
-    if (this.state(worker) === "exited") this.incarnations.set(worker, this.incarnation(worker) + 1);
-    this.start(worker, this.incarnation(worker));
-  }
-
-  /**
-   * Starts the worker at `atMs` unless it was crashed before then: the simulator's start event belongs to the
-   * incarnation it was queued for and is dropped with it (sim/host.ts `isLive`), so such a worker starts only at its restart.
-   */
-  startAt(worker: string, atMs: number): void {
-    const incarnation = this.incarnation(worker);
-    this.timer(atMs, () => {
-      if (this.incarnation(worker) === incarnation && this.state(worker) === "idle") this.start(worker, incarnation);
-    });
+    // A restart is a fresh incarnation, as in the simulator: 0 for the first start, +1 each time.
+    this.start(worker, (this.incarnations.get(worker) ?? -1) + 1);
   }
 
   /** Starts one incarnation of a worker behind a fresh gate on the worker's host (its faults carry over). */
-  private start(id: string, incarnation: number): void {
+  start(id: string, incarnation: number): void {
     const w = this.options.worker;
     const factory = typeof w === "string" ? workerKinds[w] : w.factory;
     // The same client deadline as in the simulator: the settings', else the worker kind's own.
@@ -166,6 +139,7 @@ class RealFleet implements RealFleetControl {
       },
     });
     this.gates.set(id, gate);
+    this.incarnations.set(id, incarnation);
     this.states.set(id, "running");
     const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token, clientDeadline });
     const recorder = new RecordingConsulPort(client);
@@ -228,7 +202,7 @@ export async function runScenarioReal(scenario: Scenario, options: RunScenarioRe
   };
   const cleanup = (): Promise<RunCleanup> => cleanUpRun({ addr: options.addr, ports: fleet.recorders, runPrefix, token: options.token });
   const unregister = options.ledger?.register(`the sessions and keys of ${runPrefix}`, async () => void (await cleanup()));
-  ids.forEach((id, i) => fleet.startAt(id, i * scenario.workers.startStaggerMs));
+  ids.forEach((id, i) => fleet.timer(i * scenario.workers.startStaggerMs, () => fleet.start(id, 0)));
   playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
   // A fault that is due last may find every worker already done: check again once it has fired.
   fleet.timer(Math.max(0, ...scenario.faults.map((f) => f.atMs)) + 1, () => fleet.onChange());

@@ -128,8 +128,7 @@ export class WorkerGate {
         const blocking = o?.index !== undefined && o.index > 0;
         return g(() => this.call("kv.get", o, () => inner.kvGet(key, o), blocking ? { waitMs: o?.waitMs } : undefined));
       },
-      // Named as the simulated port and the real adapter name the call (sim/sim-consul-port.ts, ConsulClientPort), so the link's records match.
-      kvPut: (key: string, value: string | null, o?: KvPutOptions) => g(() => this.call(o?.acquire !== undefined ? "kv.acquire" : o?.release !== undefined ? "kv.release" : "kv.put", o, () => inner.kvPut(key, value, o))),
+      kvPut: (key: string, value: string | null, o?: KvPutOptions) => g(() => this.call("kv.put", o, () => inner.kvPut(key, value, o))),
       kvDelete: (key: string, o?: CallOptions & { cas?: number }) => g(() => this.call("kv.delete", o, () => inner.kvDelete(key, o))),
       txn: (ops: readonly TxnOp[], o?: CallOptions) => g(() => this.call("txn", o, () => inner.txn(ops, o))),
     };
