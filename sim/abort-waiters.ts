@@ -1,11 +1,13 @@
 import { AbortedError } from "../src/errors.js";
+import { OrderedList, type ListNode } from "./ordered-list.js";
 
 /**
  * One "abort" listener per AbortSignal, shared by every simulated sleep and network call that waits
  * on it. A host's timers and calls all watch the same few signals (the host's run signal, a task's
  * signal), and Node's EventTarget adds and removes a listener at a cost the simulator paid on
- * every sleep and every call. Here a wait joins or leaves a Set; the signal carries one listener
- * for its whole life. Waiters are told in the order they joined, as EventTarget listeners are.
+ * every sleep and every call. Here a wait joins or leaves an insertion-ordered list
+ * (sim/ordered-list.ts); the signal carries one listener for its whole life. Waiters are told in
+ * the order they joined, as EventTarget listeners are.
  */
 
 /** Something waiting on a signal: told once, when the signal aborts while it still waits. */
@@ -13,31 +15,32 @@ export interface AbortWaiter {
   onAbort(): void;
 }
 
-const waitersOf = new WeakMap<AbortSignal, Set<AbortWaiter>>();
+const waitersOf = new WeakMap<AbortSignal, OrderedList<AbortWaiter>>();
 
-/** Makes `waiter` hear `signal`'s abort (the signal must not have aborted yet). */
-export function waitOnAbort(signal: AbortSignal, waiter: AbortWaiter): void {
+/**
+ * Makes `waiter` hear `signal`'s abort (the signal must not have aborted yet). Returns the
+ * waiter's place, for `stopWaitingOnAbort`.
+ */
+export function waitOnAbort(signal: AbortSignal, waiter: AbortWaiter): ListNode<AbortWaiter> {
   let waiters = waitersOf.get(signal);
   if (waiters === undefined) {
-    const set = new Set<AbortWaiter>();
-    waiters = set;
-    waitersOf.set(signal, set);
+    const list = new OrderedList<AbortWaiter>();
+    waiters = list;
+    waitersOf.set(signal, list);
     signal.addEventListener(
       "abort",
       () => {
-        const told = [...set];
-        set.clear();
-        for (const w of told) w.onAbort();
+        for (const w of list.clear()) w.onAbort();
       },
       { once: true },
     );
   }
-  waiters.add(waiter);
+  return waiters.add(waiter);
 }
 
-/** Stops `waiter` hearing `signal` (it settled another way). */
-export function stopWaitingOnAbort(signal: AbortSignal, waiter: AbortWaiter): void {
-  waitersOf.get(signal)?.delete(waiter);
+/** Stops a waiter hearing its signal (it settled another way): `place` is what waitOnAbort returned. */
+export function stopWaitingOnAbort(place: ListNode<AbortWaiter>): void {
+  place.list?.remove(place);
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { SimEvent } from "./event-queue.js";
-import type { PendingCall } from "./network-types.js";
+import { defaultLinkSettings, type LinkSettings, type PendingCall } from "./network-types.js";
 import { abortedError, stopWaitingOnAbort, type AbortWaiter } from "./abort-waiters.js";
+import type { ListNode } from "./ordered-list.js";
 import type { Scheduler } from "./scheduler.js";
 
-/** What a call tells the network when it settles: take it off the host's pending calls, stop its keep-alive. */
+/** What a call tells the network when it settles: stop its keep-alive. */
 export interface CallSettlement {
   settled(call: NetworkCall): void;
 }
@@ -19,6 +20,15 @@ export class NetworkCall implements PendingCall, AbortWaiter {
   keepAlive: SimEvent | undefined = undefined;
   /** The caller's timeout event, cancelled when the call settles another way. */
   timeout: SimEvent | undefined = undefined;
+  /**
+   * The caller's link, looked up once per call instead of once per message: a host's link object
+   * is its own for good (settings change in place, sim/network.ts `configure`).
+   */
+  link: LinkSettings = defaultLinkSettings;
+  /** The call's place among its host's calls in flight (the network's), left when it settles. */
+  pendingPlace: ListNode<NetworkCall> | undefined = undefined;
+  /** The call's place among its signal's waiters, left when it settles. */
+  abortPlace: ListNode<AbortWaiter> | undefined = undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -64,8 +74,9 @@ export class NetworkCall implements PendingCall, AbortWaiter {
     if (this.settled) return false;
     this.settled = true;
     if (this.timeout) this.timeout.cancelled = true;
+    if (this.pendingPlace) this.pendingPlace.list?.remove(this.pendingPlace);
     this.network.settled(this);
-    if (this.signal) stopWaitingOnAbort(this.signal, this);
+    if (this.abortPlace) stopWaitingOnAbort(this.abortPlace);
     return true;
   }
 }

@@ -3,6 +3,7 @@ import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
 import type { Scheduler } from "./scheduler.js";
 import { NetworkCall } from "./network-call.js";
 import { waitOnAbort } from "./abort-waiters.js";
+import { OrderedList } from "./ordered-list.js";
 import { defaultLinkSettings, type HeldMessage, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type PendingCall, type ServiceHandler } from "./network-types.js";
 
 export { defaultLinkSettings, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type ServiceHandler } from "./network-types.js";
@@ -23,7 +24,8 @@ export class Network {
   private readonly services = new Map<string, ServiceHandler>();
   private readonly links = new Map<string, LinkSettings>();
   private readonly dropNext = new Map<string, { request: number; response: number }>();
-  private readonly pending = new Map<string, Set<PendingCall>>();
+  // Per host, its calls in flight, in the order they were sent (a partition arms their keep-alives in that order).
+  private readonly pending = new Map<string, OrderedList<NetworkCall>>();
   private readonly held = new Map<string, HeldMessage[]>();
   private readonly partitionSinceMs = new Map<string, number>();
   private readonly prng: Prng;
@@ -63,7 +65,7 @@ export class Network {
     this.partitionSinceMs.set(hostId, this.scheduler.nowMs);
     // A drop partition's record stays as it always was, so traces of existing scenarios keep their hashes.
     this.scheduler.record(hostId, "net.partition", kind === "drop" ? { mode } : { mode, kind });
-    if (kind === "drop") for (const call of this.pending.get(hostId) ?? []) this.armKeepAlive(call);
+    if (kind === "drop") for (const call of this.pending.get(hostId)?.values() ?? []) this.armKeepAlive(call);
   }
 
   /**
@@ -75,7 +77,7 @@ export class Network {
     link.partition = undefined;
     link.partitionKind = "drop";
     this.scheduler.record(hostId, "net.heal");
-    for (const call of this.pending.get(hostId) ?? []) this.disarmKeepAlive(call);
+    for (const call of this.pending.get(hostId)?.values() ?? []) this.disarmKeepAlive(call);
     const held = this.held.get(hostId) ?? [];
     this.held.delete(hostId);
     for (const m of held) {
@@ -96,20 +98,20 @@ export class Network {
     return this.prng.int(l.latencyMsMin, l.latencyMsMax);
   }
 
-  /** The partition kind that cuts `direction` of `hostId` now, if any. */
-  private cut(hostId: string, direction: "request" | "response"): PartitionKind | undefined {
-    const l = this.link(hostId);
+  /** The partition kind that cuts `direction` of a host's link `l` now, if any. */
+  private cut(l: LinkSettings, direction: "request" | "response"): PartitionKind | undefined {
     return l.partition === "both" || l.partition === `${direction}s` ? l.partitionKind : undefined;
   }
 
   /** Whether a message is lost for good, outside partitions: `loseNext`, then the loss rate. */
-  private lostByChance(hostId: string, direction: "request" | "response"): boolean {
-    const d = this.dropNext.get(hostId);
-    if (d && d[direction] > 0) {
-      d[direction]--;
-      return true;
+  private lostByChance(hostId: string, l: LinkSettings, direction: "request" | "response"): boolean {
+    if (this.dropNext.size > 0) {
+      const d = this.dropNext.get(hostId);
+      if (d && d[direction] > 0) {
+        d[direction]--;
+        return true;
+      }
     }
-    const l = this.link(hostId);
     const rate = direction === "request" ? l.requestLossRate : l.responseLossRate;
     return rate > 0 && this.prng.chance(rate);
   }
@@ -171,11 +173,12 @@ export class Network {
       const signal = options.signal;
       let calls = this.pending.get(hostId);
       if (calls === undefined) {
-        calls = new Set<PendingCall>();
+        calls = new OrderedList<NetworkCall>();
         this.pending.set(hostId, calls);
       }
       const incarnation = scheduler.incarnationOf(hostId);
       const call = new NetworkCall(scheduler, this, hostId, ++this.callSeq, op, incarnation, scheduler.nowMs, options.keepAliveGiveUpMs, signal, resolve as (value: unknown) => void, reject);
+      call.link = this.link(hostId);
       const timeoutMs = options.timeoutMs;
       if (timeoutMs !== undefined) {
         call.timeout = scheduler.schedule({
@@ -190,15 +193,14 @@ export class Network {
         call.onAbort();
         return;
       }
-      calls.add(call);
-      if (signal) waitOnAbort(signal, call);
+      call.pendingPlace = calls.add(call);
+      if (signal) call.abortPlace = waitOnAbort(signal, call);
       this.send(call, handler, request);
     });
   }
 
-  /** A call settled (answered, failed, timed out or aborted): nobody waits for it any more. */
+  /** A call settled (answered, failed, timed out or aborted; it has left its host's calls in flight): nobody waits for it any more. */
   settled(call: NetworkCall): void {
-    this.pending.get(call.hostId)?.delete(call);
     this.disarmKeepAlive(call);
   }
 
@@ -206,16 +208,16 @@ export class Network {
   private send(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
     const { hostId, callId, op } = call;
     this.scheduler.record(hostId, "net.send", { call: callId, op });
-    const cut = this.cut(hostId, "request");
+    const link = call.link;
+    const cut = this.cut(link, "request");
     if (cut === "reject") return this.reset(call, "request");
     if (cut === "drop") {
       this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
       this.hold({ call, dir: "request", resend: () => this.travel(call, handler, request) });
       return this.armKeepAlive(call);
     }
-    const link = this.link(hostId);
     if (link.partition !== undefined && link.partitionKind === "drop") this.armKeepAlive(call);
-    if (this.lostByChance(hostId, "request")) {
+    if (this.lostByChance(hostId, link, "request")) {
       this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
       return;
     }
@@ -225,7 +227,7 @@ export class Network {
   // The request is on its way: it arrives after one latency, whatever happens to the caller.
   private travel(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
     this.scheduler.schedule({
-      delayMs: this.latencyMs(this.link(call.hostId)),
+      delayMs: this.latencyMs(call.link),
       label: "net.deliver",
       run: () => this.deliver(call, handler, request),
     });
@@ -255,9 +257,10 @@ export class Network {
 
   // The service answered: the response is reset, swallowed, lost, or on its way back.
   private respond(call: NetworkCall, ok: boolean, value: unknown): void {
-    const cut = this.cut(call.hostId, "response");
+    const link = call.link;
+    const cut = this.cut(link, "response");
     if (cut === "reject") return this.reset(call, "response");
-    if (cut === "drop" || this.lostByChance(call.hostId, "response")) {
+    if (cut === "drop" || this.lostByChance(call.hostId, link, "response")) {
       this.scheduler.record(call.hostId, "net.lost", { call: call.callId, op: call.op, dir: "response" });
       if (cut === "drop") this.hold({ call, dir: "response", resend: () => this.travelBack(call, ok, value) });
       return;
@@ -267,7 +270,7 @@ export class Network {
 
   private travelBack(call: NetworkCall, ok: boolean, value: unknown): void {
     this.scheduler.schedule({
-      delayMs: this.latencyMs(this.link(call.hostId)),
+      delayMs: this.latencyMs(call.link),
       hostId: call.hostId,
       incarnation: call.incarnation,
       label: "net.recv",

@@ -52,11 +52,11 @@ export class SimClock implements Clock {
         hostId,
         label: "timer",
         run: () => {
-          stopWaitingOnAbort(signal, waiter);
+          stopWaitingOnAbort(place);
           resolve();
         },
       });
-      waitOnAbort(signal, waiter);
+      const place = waitOnAbort(signal, waiter);
     });
   }
 }

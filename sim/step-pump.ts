@@ -28,6 +28,10 @@ let armed = false;
 let pumping = false;
 let turns = 0;
 const settled = Promise.resolve();
+// Read once: `process` is an accessor on the global object and a dictionary-mode object, so
+// `process.nextTick` at every turn went through two uncached lookups, about 4% of the echo
+// workload's instructions (callgrind). nextTick does not use its receiver.
+const nextTick = process.nextTick;
 
 /** Calls `next` once every continuation released so far has run (see the module comment). */
 export function afterDrain(next: () => void): void {
@@ -56,11 +60,11 @@ function pump(): void {
 }
 
 function queueTick(): void {
-  process.nextTick(pump);
+  nextTick(pump);
 }
 
 function queueYield(): void {
-  process.nextTick(yieldTurn);
+  nextTick(yieldTurn);
 }
 
 function yieldTurn(): void {
