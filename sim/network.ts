@@ -228,6 +228,10 @@ export class Network {
   private travel(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
     this.scheduler.schedule({
       delayMs: this.latencyMs(call.link),
+      // The world's own event (no host, incarnation 0), written out so that every event the
+      // network schedules has one options shape for the scheduler.
+      hostId: undefined,
+      incarnation: 0,
       label: "net.deliver",
       run: () => this.deliver(call, handler, request),
     });

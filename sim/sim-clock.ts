@@ -2,9 +2,11 @@ import type { Clock } from "../src/ports/clock.js";
 import type { Scheduler } from "./scheduler.js";
 import { abortedError, stopWaitingOnAbort, waitOnAbort, type AbortWaiter } from "./abort-waiters.js";
 
-/** What a SimClock reads from its host: the id that owns its timers, and the host's drift. */
+/** What a SimClock reads from its host: the id and incarnation that own its timers, and the host's drift. */
 export interface DriftingHost {
   readonly id: string;
+  /** The host's live incarnation: its timers belong to it (what `Scheduler.incarnationOf` would answer). */
+  readonly incarnation: number;
   /** Local clock speed relative to virtual time: 1 = exact, 1.01 = runs 1% fast. */
   readonly clockRate: number;
   /** The host's local clock reading (ms) at virtual time `worldMs`. */
@@ -36,9 +38,12 @@ export class SimClock implements Clock {
     const delayMs = Math.ceil(Math.max(0, ms) / this.host.clockRate);
     const scheduler = this.scheduler;
     const hostId = this.host.id;
+    // The incarnation is passed rather than looked up by the scheduler: one map lookup less per
+    // timer, and every host event the echo workload schedules then has one options shape.
+    const incarnation = this.host.incarnation;
     return new Promise<void>((resolve, reject) => {
       if (signal === undefined) {
-        scheduler.schedule({ delayMs, hostId, label: "timer", run: resolve });
+        scheduler.schedule({ delayMs, hostId, incarnation, label: "timer", run: resolve });
         return;
       }
       const waiter: AbortWaiter = {
@@ -50,6 +55,7 @@ export class SimClock implements Clock {
       const event = scheduler.schedule({
         delayMs,
         hostId,
+        incarnation,
         label: "timer",
         run: () => {
           stopWaitingOnAbort(place);
