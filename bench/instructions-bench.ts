@@ -11,10 +11,16 @@ import { scenarioArb } from "../properties/scenario-arbitrary.js";
 
 /** Instructions per event of the standard workload and per generated fenced run. */
 export interface InstructionsBenchResult {
+  /** The second run of the standard workload: still partly JIT compilation. */
   echoInstructionsPerEvent: number;
+  /** Runs 3 to 8 of the standard workload, per event: the loop's steady cost. */
+  echoInstructionsPerEventSteady: number;
   echoEventsPerRun: number;
+  /** The first `fencedRuns` generated fenced runs, per run: mostly V8 compiling the simulator (start-up). */
   fencedInstructionsPerRun: number;
   fencedRuns: number;
+  /** Generated fenced runs 301 to 1,200, per run: the steady cost of a run in a long sweep. */
+  fencedInstructionsPerRunSteady: number;
   workload: string;
 }
 
@@ -35,15 +41,22 @@ export function benchInstructions(options: { fencedRuns?: number } = {}): Instru
   // Differences cancel what every process does anyway: start-up, imports, the first run's compilation.
   const echoOne = count("echo", 1);
   const echoTwo = count("echo", 2);
+  const echoEight = count("echo", 8);
   const fencedNone = count("fenced", 0);
   const fencedAll = count("fenced", fencedRuns);
+  // A sweep thread runs thousands of runs: past the first few hundred, V8 has compiled what they use
+  // (callgrind: in the first 300 runs, TurboFan itself is about 45% of the instructions).
+  const fenced300 = count("fenced", 300);
+  const fenced1200 = count("fenced", 1200);
   const eventsPerRun = Number(echoTwo.stdout.trim());
   return {
     echoInstructionsPerEvent: Math.round((echoTwo.instructions - echoOne.instructions) / eventsPerRun),
+    echoInstructionsPerEventSteady: Math.round((echoEight.instructions - echoTwo.instructions) / 6 / eventsPerRun),
     echoEventsPerRun: eventsPerRun,
     fencedInstructionsPerRun: Math.round((fencedAll.instructions - fencedNone.instructions) / fencedRuns),
     fencedRuns,
-    workload: "callgrind instruction counts, node --predictable --single-threaded: echo = the second run of the standard workload (seed bench-1) = count(2 runs) - count(1 run); fenced = count(N generated fenced runs, sweep seed 1, step records off) - count(0 runs)",
+    fencedInstructionsPerRunSteady: Math.round((fenced1200.instructions - fenced300.instructions) / 900),
+    workload: "callgrind instruction counts, node --predictable --single-threaded: echo = the second run of the standard workload (seed bench-1) = count(2 runs) - count(1 run); echo steady = (count(8 runs) - count(2 runs)) / 6; fenced = count(N generated fenced runs, sweep seed 1, step records off) - count(0 runs); fenced steady = (count(1200 runs) - count(300 runs)) / 900",
   };
 }
 

@@ -13,6 +13,8 @@ export interface SimBenchResult {
   virtualMsPerRun: number;
   wallMsMedian: number;
   wallMsAll: number[];
+  /** Wall ms of the warm-up runs (left out of the median): JIT compilation of the step loop. */
+  warmUpWallMs: number[];
   runs: number;
   workload: string;
 }
@@ -28,25 +30,33 @@ function median(xs: number[]): number {
 }
 
 /**
- * Runs the standard workload `runs` times after one warm-up run and reports the median. Wall time
- * covers `world.run()` only: building the world and hashing the trace are left out, so the numbers
- * are the step loop's speed (trace recording included).
+ * Runs the standard workload `runs` times after `warmUpRuns` warm-up runs and reports the median.
+ * Wall time covers `world.run()` only: building the world and hashing the trace are left out, so
+ * the numbers are the step loop's speed (trace recording included). Three warm-up runs, because
+ * V8 is still compiling the loop during the second and third (callgrind: the second run costs
+ * about 13,000 instructions per event, later ones about 7,500); a sweep runs for minutes, so its
+ * speed is the steady one.
  */
-export async function benchSim(options: { runs?: number } = {}): Promise<SimBenchResult> {
-  const runs = options.runs ?? 9;
+export async function benchSim(options: { runs?: number; warmUpRuns?: number } = {}): Promise<SimBenchResult> {
+  const runs = options.runs ?? 15;
+  const warmUpRuns = options.warmUpRuns ?? 3;
+  const warmUps: number[] = [];
   const walls: number[] = [];
   const cpus: number[] = [];
   const loadStart = loadavg()[0]!;
   let steps = 0;
   let virtualMs = 0;
-  for (let i = 0; i <= runs; i++) {
+  for (let i = 0; i < warmUpRuns + runs; i++) {
     const world = buildEchoWorld({ seed: `bench-${i}` });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const result = await world.run();
     const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
-    if (i === 0) continue; // warm-up: JIT compilation
+    if (i < warmUpRuns) {
+      warmUps.push(wallMs);
+      continue;
+    }
     walls.push(wallMs);
     cpus.push((cpu.user + cpu.system) / 1000);
     steps += result.steps;
@@ -64,6 +74,7 @@ export async function benchSim(options: { runs?: number } = {}): Promise<SimBenc
     virtualMsPerRun,
     wallMsMedian: Math.round(wallMsMedian * 10) / 10,
     wallMsAll: walls.map((w) => Math.round(w * 10) / 10),
+    warmUpWallMs: warmUps.map((w) => Math.round(w * 10) / 10),
     runs,
     workload: "5 hosts; each sleeps U[200,1800]ms then calls echo over the simulated network (1-5ms each way); 1 virtual hour; step tracing on",
   };
