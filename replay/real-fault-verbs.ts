@@ -14,7 +14,12 @@ export interface RealFleetControl {
   host(worker: string): HostFaults;
   state(worker: string): WorkerLifeState;
   setState(worker: string, state: WorkerLifeState): void;
-  /** Starts a fresh incarnation of the worker (after a crash). */
+  /**
+   * Kills the worker's current incarnation, or the start still due if it has not started yet: its
+   * incarnation moves on, so that start is dropped, as sim/host.ts's crash makes it stale.
+   */
+  crash(worker: string): void;
+  /** Starts the worker's next incarnation now (after a crash, also one before its first start). */
   restart(worker: string): void;
   /** Real timers of the run, cleared when it ends. */
   timer(atMs: number, run: () => void): void;
@@ -24,11 +29,11 @@ export interface RealFleetControl {
 
 /**
  * The real world's fault verbs (design.md §2, Real Consul): faults become real-time changes to
- * each worker's current gate (pause holds its timers and answers, crash silences it for good) or to
- * its host, which every incarnation's gate shares (partition drops or rejects its Consul calls as the
- * simulated network does, latency slows them, renewals are dropped, drift scales its clock), and a
- * leader failover kills the leader of a local 3-server cluster. The records match the simulated
- * world's verbs.
+ * each worker's current gate (pause holds its timers and answers, crash silences it for good, or
+ * drops its start if it has not started yet, as in the simulator) or to its host, which every
+ * incarnation's gate shares (partition drops or rejects its Consul calls as the simulated network
+ * does, latency slows them, renewals are dropped, drift scales its clock), and a leader failover
+ * kills the leader of a local 3-server cluster. The records match the simulated world's verbs.
  */
 export class RealFaultVerbs implements FaultVerbs {
   constructor(
@@ -45,9 +50,11 @@ export class RealFaultVerbs implements FaultVerbs {
     };
   }
 
-  private must(worker: string): WorkerGate {
+  // The fault table pauses only a running worker and resumes only a paused one, so both have a gate;
+  // a worker that has not started ("idle") has none, and the table skips these verbs for it.
+  private must(verb: string, worker: string): WorkerGate {
     const gate = this.fleet.gate(worker);
-    if (!gate) throw new Error(`RealFaultVerbs: worker ${worker} has not started`);
+    if (!gate) throw new Error(`RealFaultVerbs.${verb}: expected worker ${worker} to have started, seen it ${this.fleet.state(worker)} with no gate`);
     return gate;
   }
 
@@ -55,22 +62,22 @@ export class RealFaultVerbs implements FaultVerbs {
     return this.fleet.state(worker);
   }
   crash(worker: string): void {
-    this.must(worker).crash();
-    this.fleet.setState(worker, "crashed");
+    // Also before the worker's start (the simulator's idle host): its pending start is dropped.
+    this.fleet.crash(worker);
     this.log.record(worker, "host.crash");
   }
   restart(worker: string): void {
     this.fleet.restart(worker);
   }
   pause(worker: string): void {
-    this.must(worker).pause();
+    this.must("pause", worker).pause();
     this.fleet.setState(worker, "paused");
     this.log.record(worker, "host.pause");
   }
   resume(worker: string): void {
     this.fleet.setState(worker, "running");
     // The held answers are released synchronously; their continuations run after this record.
-    const gate = this.must(worker);
+    const gate = this.must("resume", worker);
     this.log.record(worker, "host.resume", { held: gate.heldCount });
     gate.resume();
   }

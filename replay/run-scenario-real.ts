@@ -81,6 +81,7 @@ class RealFleet implements RealFleetControl {
   /** Each worker's host faults, shared by the gates of its incarnations (as sim/host.ts's Host outlives a crash). */
   readonly hosts = new Map<string, HostFaults>();
   readonly states = new Map<string, WorkerLifeState>();
+  /** Each worker's live incarnation (0 until a crash), as sim/host.ts keeps it: a crash moves it on. */
   readonly incarnations = new Map<string, number>();
   readonly recorders: RecordingConsulPort[] = [];
   readonly settling: SettlingConsulPort[] = [];
@@ -120,13 +121,36 @@ class RealFleet implements RealFleetControl {
   timer(atMs: number, run: () => void): void {
     this.timers.push(setTimeout(run, Math.max(0, this.log.realMsAt(atMs) - performance.now())));
   }
+  /** The worker's live incarnation: 0 for the first start, +1 for each crash (or restart after an exit). */
+  incarnation(worker: string): number {
+    return this.incarnations.get(worker) ?? 0;
+  }
+  crash(worker: string): void {
+    this.gates.get(worker)?.crash();
+    this.incarnations.set(worker, this.incarnation(worker) + 1);
+    this.setState(worker, "crashed");
+  }
   restart(worker: string): void {
-    // A restart is a fresh incarnation, as in the simulator: 0 for the first start, +1 each time.
-    this.start(worker, (this.incarnations.get(worker) ?? -1) + 1);
+    // As sim/host.ts: a crash moved the incarnation on already; an exit moves it on here.
+    if (this.state(worker) === "exited") this.incarnations.set(worker, this.incarnation(worker) + 1);
+    this.start(worker);
   }
 
-  /** Starts one incarnation of a worker behind a fresh gate on the worker's host (its faults carry over). */
-  start(id: string, incarnation: number): void {
+  /**
+   * The worker's first start, due at `atMs` (workers.startStaggerMs): dropped if the worker was
+   * crashed before it, as the simulator's start event goes stale when the host's incarnation moves
+   * on; a restart has then started it already, or will.
+   */
+  scheduleStart(id: string, atMs: number): void {
+    const incarnation = this.incarnation(id);
+    this.timer(atMs, () => {
+      if (this.incarnation(id) === incarnation && this.state(id) === "idle") this.start(id);
+    });
+  }
+
+  /** Starts the worker's live incarnation behind a fresh gate on the worker's host (its faults carry over). */
+  private start(id: string): void {
+    const incarnation = this.incarnation(id);
     const w = this.options.worker;
     const factory = typeof w === "string" ? workerKinds[w] : w.factory;
     // The same client deadline as in the simulator: the settings', else the worker kind's own.
@@ -139,7 +163,6 @@ class RealFleet implements RealFleetControl {
       },
     });
     this.gates.set(id, gate);
-    this.incarnations.set(id, incarnation);
     this.states.set(id, "running");
     const client = new ConsulClientPort({ addr: this.options.addr, token: this.options.token, clientDeadline });
     const recorder = new RecordingConsulPort(client);
@@ -202,7 +225,7 @@ export async function runScenarioReal(scenario: Scenario, options: RunScenarioRe
   };
   const cleanup = (): Promise<RunCleanup> => cleanUpRun({ addr: options.addr, ports: fleet.recorders, runPrefix, token: options.token });
   const unregister = options.ledger?.register(`the sessions and keys of ${runPrefix}`, async () => void (await cleanup()));
-  ids.forEach((id, i) => fleet.timer(i * scenario.workers.startStaggerMs, () => fleet.start(id, 0)));
+  ids.forEach((id, i) => fleet.scheduleStart(id, i * scenario.workers.startStaggerMs));
   playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
   // A fault that is due last may find every worker already done: check again once it has fired.
   fleet.timer(Math.max(0, ...scenario.faults.map((f) => f.atMs)) + 1, () => fleet.onChange());
