@@ -1,4 +1,4 @@
-import { ConsulUnavailableError } from "../src/errors.js";
+import { ConsulUnavailableError, withoutStack } from "../src/errors.js";
 import { ForwardingConsulPort } from "../src/forwarding-consul-port.js";
 import type { CallOptions, ConsulPort, SessionEntry } from "../src/ports/consul-port.js";
 
@@ -24,7 +24,8 @@ export class FaultyConsulPort extends ForwardingConsulPort {
   override async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
     const fault = this.source ? this.source() : this.renew;
     if (fault === "not-found") return null;
-    if (fault === "unavailable") throw new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" });
+    // An injected fault, expected on every renew while it lasts: no stack (withoutStack).
+    if (fault === "unavailable") throw withoutStack(() => new ConsulUnavailableError({ operation: "session.renew", reason: "renewal dropped (injected fault)" }));
     return this.inner.sessionRenew(id, options);
   }
 }

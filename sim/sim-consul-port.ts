@@ -1,4 +1,4 @@
-import { AbortedError, ConsulHttpError, ConsulUnavailableError } from "../src/errors.js";
+import { AbortedError, ConsulHttpError, ConsulUnavailableError, withoutStack } from "../src/errors.js";
 import type { CallOptions, ConsulPort, KvGetOptions, KvGetResult, KvPutOptions, SessionCreateOptions, SessionEntry, TxnOp, TxnResult } from "../src/ports/consul-port.js";
 import { txnOpsToJson, txnResultFromJson } from "../src/consul-txn-wire.js";
 import { msToGoDuration } from "../src/ports/consul-port.js";
@@ -45,16 +45,24 @@ export class SimConsulPort implements ConsulPort {
     try {
       return await this.host.call<HttpResponse>(this.service, req, { timeoutMs, keepAliveGiveUpMs: this.keepAliveGiveUpMs, signal: options?.signal, op });
     } catch (error) {
-      if (error instanceof NetworkTimeoutError) throw new ConsulUnavailableError({ operation: op, reason: error.message, timeoutMs });
+      // Both are expected on every partition and lost packet: built without a stack (withoutStack).
+      if (error instanceof NetworkTimeoutError) throw withoutStack(() => new ConsulUnavailableError({ operation: op, reason: error.message, timeoutMs }));
       // Refused, reset, or given up by keep-alive: a transport error, as the real adapter reports it.
-      if (error instanceof NetworkConnectionError) throw new ConsulUnavailableError({ operation: op, reason: error.message });
+      if (error instanceof NetworkConnectionError) throw withoutStack(() => new ConsulUnavailableError({ operation: op, reason: error.message }));
       if (error instanceof AbortedError) throw error;
       throw error;
     }
   }
 
+  /**
+   * Throws Consul's answer as a ConsulHttpError. The statuses every fault path produces (429 and
+   * 503 from a rate limit, 500 while the leader is gone or for a refused session) are built without
+   * a stack (withoutStack); any other status would be a bug in a worker or the model, so it keeps one.
+   */
   private fail(op: string, res: HttpResponse): never {
-    throw new ConsulHttpError({ status: res.status, body: res.body, operation: op });
+    const options = { status: res.status, body: res.body, operation: op };
+    if (res.status === 429 || res.status === 500 || res.status === 503) throw withoutStack(() => new ConsulHttpError(options));
+    throw new ConsulHttpError(options);
   }
 
   async sessionCreate(options: SessionCreateOptions = {}): Promise<string> {

@@ -1,4 +1,4 @@
-import { LocksimError } from "../src/errors.js";
+import { ExpectedError, LocksimError } from "../src/errors.js";
 
 /**
  * Code that the world drives called a real source of time, randomness or timers. The run fails:
@@ -19,8 +19,11 @@ export class DeterminismError extends LocksimError {
   }
 }
 
-/** The network gave up waiting for a response: the request or the response was lost, or late. */
-export class NetworkTimeoutError extends LocksimError {}
+/**
+ * The network gave up waiting for a response: the request or the response was lost, or late. An
+ * outcome of faults, not a bug: an ExpectedError, built without a stack trace.
+ */
+export class NetworkTimeoutError extends ExpectedError {}
 
 /**
  * The world was used in a way it does not allow: an event scheduled in the past, an unknown or
@@ -49,5 +52,6 @@ export class WorldAssertionError extends LocksimError {
 /**
  * The caller's connection failed on the transport, not by its own time-out: refused or reset by a
  * `reject` partition, or declared dead by TCP keep-alive after a `drop` partition kept it silent.
+ * An outcome of faults, not a bug: an ExpectedError, built without a stack trace.
  */
-export class NetworkConnectionError extends LocksimError {}
+export class NetworkConnectionError extends ExpectedError {}

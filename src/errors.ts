@@ -17,6 +17,41 @@ export class LocksimError extends Error {
 }
 
 /**
+ * Builds the error `build` returns without capturing a stack trace. Only for *expected* errors,
+ * the ones every fault path raises (a call that timed out or was refused, a rate-limited 429/503,
+ * a 500 while the leader is gone): a simulated run raises them by the thousand in a sweep, their
+ * frames show only the simulator's dispatch, and the capture was a measurable share of a run.
+ * Errors that mean a bug keep their stacks: never wrap those.
+ */
+export function withoutStack<E extends Error>(build: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Base of errors that are always *expected*: answers and fault outcomes (a model refusal answered
+ * as 500, a simulated call that timed out or was refused), never bugs. Built without a stack trace,
+ * as withoutStack does it: the simulator raises them on every fault path, and the frames would show
+ * only its own dispatch.
+ */
+export class ExpectedError extends LocksimError {
+  constructor(message: string, context?: Record<string, unknown>) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message, context);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+}
+
+/**
  * Consul answered with a non-2xx status. `status` and `body` are Consul's own, unchanged
  * (consul-semantics.md §0: server-side validation errors are HTTP 500 with the Go error text).
  */

@@ -129,6 +129,16 @@ export class ConsulState {
     return this.sessions.get(id.toLowerCase());
   }
 
+  /**
+   * The session a named id finds, after the UUID index's check of the id (500 with go-memdb's
+   * text when it is malformed, consul-semantics.md §1).
+   */
+  findWellFormed(id: string): SessionRecord | undefined {
+    const lookupError = uuidLookupError(id);
+    if (lookupError) throw new RpcError(lookupError, { sessionId: id });
+    return this.findSession(id);
+  }
+
   /** Inserts a validated session at a fresh index. */
   insertSession(session: Omit<SessionRecord, "createIndex" | "modifyIndex">): SessionRecord {
     // The node and check validation happens in the FSM, after Raft: a refused create still
@@ -168,9 +178,8 @@ export class ConsulState {
    */
   destroySession(id: string, nowMs: number): void {
     const idx = this.raft();
-    const lookupError = uuidLookupError(id);
-    if (lookupError) throw new RpcError(lookupError, { sessionId: id });
-    const session = this.findSession(id);
+    // A stored id, named as stored, is well-formed: only other ids need the UUID index's check.
+    const session = this.sessions.get(id) ?? this.findWellFormed(id);
     if (!session) return;
     this.sessions.delete(session.id);
     this.sessionWatch.delete(uuidIndexKey(session.id));
@@ -261,9 +270,13 @@ export class ConsulState {
   acquire(key: string, value: string | null, flags: number, sessionId: string): boolean {
     const idx = this.raft();
     if (sessionId === "") throw new RpcError("missing session", { key });
-    const lookupError = uuidLookupError(sessionId);
-    if (lookupError) throw new RpcError(lookupError, { key, sessionId });
-    if (!this.findSession(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
+    // An id stored as it is named is well-formed (the model made it): only other ids need the
+    // UUID index's check, which comes before the lookup (§4's error order).
+    if (!this.sessions.has(sessionId)) {
+      const lookupError = uuidLookupError(sessionId);
+      if (lookupError) throw new RpcError(lookupError, { key, sessionId });
+      if (!this.findSession(sessionId)) throw new RpcError(`invalid session ${JSON.stringify(sessionId)}`, { key, sessionId });
+    }
     const existing = this.kv.get(key);
     let lockIndex = 1;
     // The holder is compared as a string (kvsLockTxn): the same session named in another case is

@@ -80,10 +80,13 @@ export class HttpRouter {
   private readonly routes: readonly CompiledRoute[];
   /** The prefix rows' literals without their trailing slash: the paths ServeMux redirects. */
   private readonly redirected: ReadonlySet<string>;
+  /** The longest of them: a longer path (every KV and session request) needs no lookup. */
+  private readonly redirectedLengthMax: number;
 
   constructor(routes: readonly Route[]) {
     this.routes = routes.map(compile);
     this.redirected = new Set(this.routes.filter((c) => c.restName !== undefined).map((c) => c.literal.slice(0, -1)));
+    this.redirectedLengthMax = Math.max(0, ...[...this.redirected].map((p) => p.length));
   }
 
   /**
@@ -92,7 +95,7 @@ export class HttpRouter {
    * (measured: `GET /v1/kv` → 301 `Location: /v1/kv/`). Handler errors propagate.
    */
   route(req: HttpRequest): Reply {
-    if (this.redirected.has(req.path)) return movedPermanently(req.method, `${req.path}/`, req.query);
+    if (req.path.length <= this.redirectedLengthMax && this.redirected.has(req.path)) return movedPermanently(req.method, `${req.path}/`, req.query);
     const allowed: HttpMethod[] = [];
     for (const compiled of this.routes) {
       if (!matches(compiled, req.path)) continue;

@@ -65,7 +65,8 @@ function commonPrefixLength(a: string, b: string): number {
 }
 
 /** An ASCII string is its own UTF-8 bytes, one char per byte: the common case needs no Buffer. */
-const asciiOnly = /^\p{ASCII}*$/u;
+/** A UTF-16 unit beyond ASCII. Its absence is /^\p{ASCII}*$/u's answer, found without a `u` regex, more cheaply. */
+const nonAscii = /[\u0080-\uffff]/;
 
 /** A key as go-memdb's StringFieldIndex stores it: its UTF-8 bytes and a NUL terminator. */
 export function stringIndexKey(key: string): string {
@@ -74,7 +75,7 @@ export function stringIndexKey(key: string): string {
 
 /** A prefix as StringFieldIndex.PrefixFromArgs gives it: the bytes without the terminator. */
 export function stringIndexPrefix(prefix: string): string {
-  return asciiOnly.test(prefix) ? prefix : Buffer.from(prefix, "utf8").toString("latin1");
+  return !nonAscii.test(prefix) ? prefix : Buffer.from(prefix, "utf8").toString("latin1");
 }
 
 /** The value of a hex digit's char code, or -1. */

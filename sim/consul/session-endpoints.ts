@@ -152,8 +152,8 @@ export class SessionEndpoints {
   /** PUT /v1/session/renew/<id>: a fresh 2×TTL and the stored session; 404 once it is gone (§2). */
   renew(id: string): HttpResponse {
     if (id === "") return text(400, "Missing session");
-    requireWellFormed(id);
-    const session = this.state.findSession(id);
+    // A stored id, named as stored, is well-formed: only other ids need the UUID index's check.
+    const session = this.state.sessions.get(id) ?? this.state.findWellFormed(id);
     if (!session) return text(404, `Session id '${id}' not found`);
     this.options.ttlTimers.reset(session);
     // A stored session never changes, so neither does its renew answer: encoded once per session.
