@@ -1,7 +1,7 @@
 // `npm run bench instructions`: instruction counts under valgrind (callgrind), the one speed
 // measure that other jobs on this shared machine cannot disturb. V8 runs with --predictable and
 // --single-threaded, so JIT tiering and GC happen at the same points in every run and the counts
-// repeat to within 0.01%; wall-clock rates here swing by 2x or more with the load.
+// repeat to within ~0.03% (with the GC flags below); wall-clock rates here swing by 2x or more with the load.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
@@ -28,7 +28,10 @@ const child = fileURLToPath(import.meta.url);
 
 // Instructions of one child process (`mode`), counted by callgrind, and what the child printed.
 function count(mode: string, arg: number): { instructions: number; stdout: string } {
-  const out = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--predictable", "--single-threaded", child, mode, String(arg)], { encoding: "utf8" });
+  // --no-memory-reducer and a large initial heap: the memory reducer and heap growth are paced by
+  // wall time, which valgrind stretches unevenly, and made the same build's count vary by ~2%.
+  const flags = ["--predictable", "--single-threaded", "--no-memory-reducer", "--initial-heap-size=512"];
+  const out = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, ...flags, child, mode, String(arg)], { encoding: "utf8" });
   if (out.error || out.status !== 0) throw new Error(`instructions bench: valgrind ${mode} ${arg} failed (${out.error?.message ?? `exit ${out.status}`}); install valgrind (apt-get install valgrind)`);
   const m = /Collected : (\d+)/.exec(out.stderr);
   if (!m) throw new Error(`instructions bench: no "Collected" line in valgrind's output for ${mode} ${arg}`);
@@ -56,7 +59,7 @@ export function benchInstructions(options: { fencedRuns?: number } = {}): Instru
     fencedInstructionsPerRun: Math.round((fencedAll.instructions - fencedNone.instructions) / fencedRuns),
     fencedRuns,
     fencedInstructionsPerRunSteady: Math.round((fenced1200.instructions - fenced300.instructions) / 900),
-    workload: "callgrind instruction counts, node --predictable --single-threaded: echo = the second run of the standard workload (seed bench-1) = count(2 runs) - count(1 run); echo steady = (count(8 runs) - count(2 runs)) / 6; fenced = count(N generated fenced runs, sweep seed 1, step records off) - count(0 runs); fenced steady = (count(1200 runs) - count(300 runs)) / 900",
+    workload: "callgrind instruction counts, node --predictable --single-threaded --no-memory-reducer --initial-heap-size=512: echo = the second run of the standard workload (seed bench-1) = count(2 runs) - count(1 run); echo steady = (count(8 runs) - count(2 runs)) / 6; fenced = count(N generated fenced runs, sweep seed 1, step records off) - count(0 runs); fenced steady = (count(1200 runs) - count(300 runs)) / 900",
   };
 }
 
