@@ -1,4 +1,4 @@
-import { AbortedError } from "../src/errors.js";
+import { AbortedError, withoutStack } from "../src/errors.js";
 import { OrderedList, type ListNode } from "./ordered-list.js";
 
 /**
@@ -50,11 +50,5 @@ export function stopWaitingOnAbort(place: ListNode<AbortWaiter>): void {
  * (the signal's listeners), not the code that waited.
  */
 export function abortedError(operation: string, reason: unknown): AbortedError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new AbortedError(operation, reason);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return withoutStack(() => new AbortedError(operation, reason));
 }
