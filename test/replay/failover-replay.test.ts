@@ -25,6 +25,15 @@ describe.skipIf(!haveConsul)("leader-failover-during-task on a real 3-server clu
     const apiLock = results.find((r) => r.worker === "consul-api-lock")!;
     const sim = timelineShape(apiLock.sim.fleet.world.trace.records);
     const real = timelineShape(apiLock.real.records);
+    // The release right after the crash races the leader's death on a real cluster: sent while the
+    // client agent's RPC connection to the dying leader is still open, it answers 500 `rpc error
+    // making call: EOF` (seen once in four CI runs); sent after, 500 connection refused at once,
+    // which is what the simulator answers every request in the first phase of the outage
+    // (sim/consul/leader-state.ts). Both are the same story, the release failing at once with a
+    // 500; only those two answers are accepted.
+    const realRelease = real.tenures[0]?.at(-1);
+    expect(["unlock.error[500]", "unlock.error[500 EOF]"], "the real release after the crash").toContain(realRelease);
+    if (realRelease === "unlock.error[500 EOF]") real.tenures[0]![real.tenures[0]!.length - 1] = "unlock.error[500]";
     expect(real, "the real timeline's shape (sim below)").toEqual(sim);
     // And that story is the failover lesson: the monitor's blocking read fails with 500 EOF at the
     // crash, the release that follows fails at once with a 500, and the lock comes back only after
