@@ -17,60 +17,128 @@ export interface SimEvent {
   cancelled: boolean;
 }
 
-function before(a: SimEvent, b: SimEvent): boolean {
-  if (a.atMs !== b.atMs) return a.atMs < b.atMs;
-  if (a.tie !== b.tie) return a.tie < b.tie;
-  return a.seq < b.seq;
-}
+const capacityMin = 64;
 
-/** A binary min-heap of events. Cancelled events stay in the heap and are skipped on pop. */
+/**
+ * A binary min-heap of events. Cancelled events stay in the heap and are skipped on pop.
+ *
+ * The heap orders numbers, not objects: each entry is a slot number, and the keys (`atMs`, `tie`,
+ * `seq`) sit beside it in typed arrays, while the events themselves wait in `slots` until popped.
+ * Sifting then moves plain numbers. With the events in the heap array itself, every move stored a
+ * young object into an old array, and V8 ran its write barrier for each (callgrind: about 4% of
+ * the standard workload's instructions, in `takeNext` and `schedule`). The order is the same
+ * total order, so the events come out in the same sequence as before.
+ */
 export class EventQueue {
-  private readonly heap: SimEvent[] = [];
+  private count = 0;
+  private atMs = new Float64Array(capacityMin);
+  // Float64 rather than Uint32: a resumed host's held events are queued with tie -1.
+  private tie = new Float64Array(capacityMin);
+  private seq = new Float64Array(capacityMin);
+  private slotOf = new Int32Array(capacityMin);
+  private readonly slots: (SimEvent | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
 
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   push(event: SimEvent): void {
-    const heap = this.heap;
-    heap.push(event);
-    let i = heap.length - 1;
+    if (this.count === this.atMs.length) this.grow();
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slots.length;
+      this.slots.push(event);
+    } else {
+      this.slots[slot] = event;
+    }
+    const { atMs, tie, seq, slotOf } = this;
+    const a = event.atMs;
+    const t = event.tie;
+    const s = event.seq;
+    let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!before(event, p)) break;
-      heap[i] = p;
+      const pa = atMs[parent]!;
+      if (pa < a || (pa === a && (tie[parent]! < t || (tie[parent] === t && seq[parent]! < s)))) break;
+      atMs[i] = pa;
+      tie[i] = tie[parent]!;
+      seq[i] = seq[parent]!;
+      slotOf[i] = slotOf[parent]!;
       i = parent;
     }
-    heap[i] = event;
+    atMs[i] = a;
+    tie[i] = t;
+    seq[i] = s;
+    slotOf[i] = slot;
   }
 
   pop(): SimEvent | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
+    if (this.count === 0) return undefined;
+    const { atMs, tie, seq, slotOf } = this;
+    const topSlot = slotOf[0]!;
+    const top = this.slots[topSlot];
+    this.slots[topSlot] = undefined;
+    this.freeSlots.push(topSlot);
+    const n = --this.count;
+    if (n > 0) this.siftDownLast(atMs, tie, seq, slotOf, n);
+    return top;
+  }
+
+  // Moves the entry at `n` (the last) into the hole at the root and sifts it down.
+  private siftDownLast(atMs: Float64Array, tie: Float64Array, seq: Float64Array, slotOf: Int32Array, n: number): void {
+    const a = atMs[n]!;
+    const t = tie[n]!;
+    const s = seq[n]!;
+    const slot = slotOf[n]!;
     let i = 0;
-    const n = heap.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const child = r < n && before(heap[r]!, heap[l]!) ? r : l;
-      if (!before(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
-      i = child;
+      let c = l;
+      if (r < n) {
+        const ar = atMs[r]!;
+        const al = atMs[l]!;
+        if (ar < al || (ar === al && (tie[r]! < tie[l]! || (tie[r] === tie[l] && seq[r]! < seq[l]!)))) c = r;
+      }
+      const ac = atMs[c]!;
+      if (!(ac < a || (ac === a && (tie[c]! < t || (tie[c] === t && seq[c]! < s))))) break;
+      atMs[i] = ac;
+      tie[i] = tie[c]!;
+      seq[i] = seq[c]!;
+      slotOf[i] = slotOf[c]!;
+      i = c;
     }
-    heap[i] = last;
-    return top;
+    atMs[i] = a;
+    tie[i] = t;
+    seq[i] = s;
+    slotOf[i] = slot;
   }
 
   peek(): SimEvent | undefined {
-    return this.heap[0];
+    return this.count === 0 ? undefined : this.slots[this.slotOf[0]!];
   }
 
   /** Live (not cancelled) events, in no particular order: for diagnostics only. */
   live(): SimEvent[] {
-    return this.heap.filter((e) => !e.cancelled);
+    const out: SimEvent[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const e = this.slots[this.slotOf[i]!]!;
+      if (!e.cancelled) out.push(e);
+    }
+    return out;
+  }
+
+  private grow(): void {
+    const size = this.atMs.length * 2;
+    const grown = <A extends Float64Array | Int32Array>(from: A, to: A): A => {
+      to.set(from);
+      return to;
+    };
+    this.atMs = grown(this.atMs, new Float64Array(size));
+    this.tie = grown(this.tie, new Float64Array(size));
+    this.seq = grown(this.seq, new Float64Array(size));
+    this.slotOf = grown(this.slotOf, new Int32Array(size));
   }
 }

@@ -57,7 +57,7 @@ export class NetworkCall implements PendingCall, AbortWaiter {
   /** The response (or the service's error) arrived. */
   receive(ok: boolean, value: unknown): void {
     if (!this.finish()) return;
-    this.scheduler.record(this.hostId, "net.recv", { call: this.callId, op: this.op });
+    this.scheduler.recordCall(this.hostId, "net.recv", this.callId, this.op);
     if (ok) this.resolve(value);
     else this.reject(value);
   }
@@ -65,7 +65,7 @@ export class NetworkCall implements PendingCall, AbortWaiter {
   /** No response within `timeoutMs`. */
   timedOut(error: Error): void {
     if (!this.finish()) return;
-    this.scheduler.record(this.hostId, "net.timeout", { call: this.callId, op: this.op });
+    this.scheduler.recordCall(this.hostId, "net.timeout", this.callId, this.op);
     this.reject(error);
   }
 

@@ -207,7 +207,7 @@ export class Network {
   /** The request leaves the caller: refused, swallowed by a partition, lost, or on its way. */
   private send(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
     const { hostId, callId, op } = call;
-    this.scheduler.record(hostId, "net.send", { call: callId, op });
+    this.scheduler.recordCall(hostId, "net.send", callId, op);
     const link = call.link;
     const cut = this.cut(link, "request");
     if (cut === "reject") return this.reset(call, "request");

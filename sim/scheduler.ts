@@ -1,4 +1,5 @@
 import type { TraceArgs, TraceKind } from "../src/trace-events.js";
+import type { CallRecordKind } from "./trace.js";
 import type { SimEvent } from "./event-queue.js";
 
 /** Options of `schedule`. Give `atMs` or `delayMs`. */
@@ -29,6 +30,8 @@ export interface Scheduler {
   schedule(options: ScheduleOptions): SimEvent;
   /** Appends to the trace at the current virtual time (`host` undefined means the world). */
   record<K extends TraceKind>(host: string | undefined, kind: K, ...data: TraceArgs<K>): void;
+  /** Appends a network call record (data `{ call, op }`) at the current virtual time: `record` without building the data object. */
+  recordCall(host: string, kind: CallRecordKind, callId: number, op: string): void;
   /** The live incarnation of `hostId`; events of older ones are dropped. Throws for an unknown host. */
   incarnationOf(hostId: string): number;
 }

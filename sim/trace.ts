@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import type { TraceArgs, TraceEvent, TraceKind, TraceRecord, TraceRecordOf } from "../src/trace-events.js";
+import { TraceTail, type CallRecordKind } from "./trace-tail.js";
+
+export type { CallRecordKind } from "./trace-tail.js";
 
 export type { TraceRecord, TraceRecordOf, TraceKind } from "../src/trace-events.js";
 
@@ -9,25 +12,19 @@ export type { TraceRecord, TraceRecordOf, TraceKind } from "../src/trace-events.
  * same hash).
  */
 export class Trace {
-  // Records in order, except the tail that holds step records: a step (one a simulated event, so
-  // most of a traced run) is kept as two small integers (its label's id and its time) instead of
-  // an object, and becomes a record only when `records` is read. Objects that live to the end of
-  // the run cost the young-generation GC a copy each, and their stores into this old array a
-  // write barrier; the echo workload spent about a sixth of its instructions on step records.
+  // Records in order, then the tail (sim/trace-tail.ts): once a step or a network call record
+  // was written, records go to the tail too, as numbers, until `records` is read. A step (one a
+  // simulated event, so most of a traced run) or a call record costs no object that way; the echo
+  // workload once spent about a sixth of its instructions on step records as objects.
   private readonly done: TraceRecord[] = [];
-  // The tail, once a step was recorded: records, or step label ids (numbers) in order.
-  private readonly tail: (TraceRecord | number)[] = [];
-  private readonly tailStepAtMs: number[] = [];
-  private readonly tailStepHost: string[] = [];
-  private readonly stepLabelIds = new Map<string, number>();
-  private readonly stepData: { e: string }[] = [];
+  private readonly tail = new TraceTail();
 
   /**
    * Every record, in order. The array is the trace's own: do not change it, and read it again
    * after the trace has grown (records written since the last read appear on the next one).
    */
   get records(): TraceRecord[] {
-    if (this.tail.length > 0) this.flush();
+    if (this.tail.length > 0) this.tail.drainInto(this.done);
     return this.done;
   }
 
@@ -43,43 +40,24 @@ export class Trace {
   add(atMs: number, host: string, kind: TraceKind, data: unknown): void {
     const r = { atMs, host, kind, data } as TraceRecord;
     if (this.tail.length === 0) this.done.push(r);
-    else this.tail.push(r);
+    else this.tail.record(r);
   }
 
   /** Appends a `step` record (an event ran): its data is `{ e: label }`, one frozen object per label. */
   step(atMs: number, host: string, label: string): void {
-    let id = this.stepLabelIds.get(label);
-    if (id === undefined) {
-      id = this.stepData.length;
-      this.stepData.push(Object.freeze({ e: label }));
-      this.stepLabelIds.set(label, id);
-    }
-    this.tail.push(id);
-    this.tailStepAtMs.push(atMs);
-    this.tailStepHost.push(host);
+    this.tail.step(atMs, host, label);
+  }
+
+  /** Appends a network call record (`net.send`, `net.recv` or `net.timeout`): its data is `{ call, op }`. */
+  call(atMs: number, host: string, kind: CallRecordKind, callId: number, op: string): void {
+    this.tail.call(atMs, host, kind, callId, op);
   }
 
   /** Appends an event built elsewhere (a resource's or a real fleet's), at `atMs` on `host`. */
   append(atMs: number, host: string, event: TraceEvent): void {
     const r = { atMs, host, ...event } as TraceRecord;
     if (this.tail.length === 0) this.done.push(r);
-    else this.tail.push(r);
-  }
-
-  // Turns the tail into records, in order.
-  private flush(): void {
-    const { done, tail, tailStepAtMs, tailStepHost, stepData } = this;
-    let k = 0;
-    for (const entry of tail) {
-      if (typeof entry !== "number") done.push(entry);
-      else {
-        done.push({ atMs: tailStepAtMs[k]!, host: tailStepHost[k]!, kind: "step", data: stepData[entry]! } as TraceRecord);
-        k++;
-      }
-    }
-    tail.length = 0;
-    tailStepAtMs.length = 0;
-    tailStepHost.length = 0;
+    else this.tail.record(r);
   }
 
   /** The canonical text of one record: the bytes that the hash covers. */

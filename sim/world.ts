@@ -1,6 +1,6 @@
 import { EventQueue, type SimEvent } from "./event-queue.js";
 import { Prng } from "./prng.js";
-import { Trace } from "./trace.js";
+import { Trace, type CallRecordKind } from "./trace.js";
 import type { TraceArgs, TraceEvent, TraceKind } from "../src/trace-events.js";
 import { Host, type HostFactory, type HostPorts } from "./host.js";
 import { Network } from "./network.js";
@@ -75,6 +75,11 @@ export class World implements GuardOwner, Scheduler {
   // One optional parameter rather than a rest one: no array per record on this hot path.
   record(host: string | undefined, kind: TraceKind, data?: unknown): void {
     this.trace.add(this.now, host ?? "-", kind, data);
+  }
+
+  /** Appends a network call record at the current virtual time (Scheduler.recordCall). */
+  recordCall(host: string, kind: CallRecordKind, callId: number, op: string): void {
+    this.trace.call(this.now, host, kind, callId, op);
   }
 
   /** Appends an event built elsewhere (a resource's) at the current virtual time. */

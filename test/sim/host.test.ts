@@ -28,6 +28,8 @@ class FakeScheduler implements Scheduler {
 
   record(): void {}
 
+  recordCall(): void {}
+
   incarnationOf(): number {
     return 0;
   }

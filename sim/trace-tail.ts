@@ -1,0 +1,139 @@
+import type { TraceRecord } from "../src/trace-events.js";
+
+/** The network call records kept in columns (Trace.call); their data is `{ call, op }`. */
+export type CallRecordKind = "net.send" | "net.recv" | "net.timeout";
+const callKinds: readonly CallRecordKind[] = ["net.send", "net.recv", "net.timeout"];
+
+// Entry codes: >= 0 a step (its label's id); -1..-3 a call record (-1 - its kind's index); -4 a
+// record object (the next one in `objects`).
+const recordCode = -4;
+
+function grownFloat64(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grownInt32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The end of a trace that has not been read yet, kept as numbers in typed arrays: the records a
+ * simulated run writes most (a step per event, a send and a receive per network call) become
+ * objects only when the trace is read (Trace.records).
+ *
+ * Why columns, and typed ones: records that live to the end of the run cost the young-generation
+ * GC a copy each, and their stores into old arrays a write barrier. Plain arrays of numbers and
+ * strings were not enough either: once large, V8 allocates each grown copy as a young large
+ * object and scans all its slots when promoting it (callgrind, echo workload: +3.8 M instructions
+ * a run for five plain columns). A typed array's elements live outside the GC heap.
+ */
+export class TraceTail {
+  private count = 0;
+  private codes = new Int32Array(256);
+  private atMs = new Float64Array(256);
+  // Each entry's host, as an index into `names`.
+  private hosts = new Int32Array(256);
+  private calls = 0;
+  private callIds = new Float64Array(64);
+  private callOps = new Int32Array(64);
+  private readonly objects: TraceRecord[] = [];
+  // Interned host names and operation names: a run has a handful of each.
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  private lastName = "";
+  private lastNameId = -1;
+  private readonly stepLabelIds = new Map<string, number>();
+  private readonly stepData: { e: string }[] = [];
+
+  /** Entries waiting to become records. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** A `step` record: its data is `{ e: label }`, one frozen object per label. */
+  step(atMs: number, host: string, label: string): void {
+    let id = this.stepLabelIds.get(label);
+    if (id === undefined) {
+      id = this.stepData.length;
+      this.stepData.push(Object.freeze({ e: label }));
+      this.stepLabelIds.set(label, id);
+    }
+    this.entry(id, atMs, host);
+  }
+
+  /** A network call record: data `{ call, op }`. */
+  call(atMs: number, host: string, kind: CallRecordKind, callId: number, op: string): void {
+    this.entry(kind === "net.send" ? -1 : kind === "net.recv" ? -2 : -3, atMs, host);
+    if (this.calls === this.callIds.length) {
+      this.callIds = grownFloat64(this.callIds);
+      this.callOps = grownInt32(this.callOps);
+    }
+    this.callIds[this.calls] = callId;
+    this.callOps[this.calls] = this.nameId(op);
+    this.calls++;
+  }
+
+  /** A record built by the caller, kept in order with the others. */
+  record(r: TraceRecord): void {
+    this.objects.push(r);
+    const i = this.count;
+    if (i === this.codes.length) this.grow();
+    this.codes[i] = recordCode;
+    this.count = i + 1;
+  }
+
+  /** Appends every entry to `out` as a record, in order, and empties the tail. */
+  drainInto(out: TraceRecord[]): void {
+    const { codes, atMs, hosts, callIds, callOps, names, objects, stepData } = this;
+    let c = 0;
+    let o = 0;
+    for (let i = 0; i < this.count; i++) {
+      const code = codes[i]!;
+      if (code >= 0) {
+        out.push({ atMs: atMs[i]!, host: names[hosts[i]!]!, kind: "step", data: stepData[code]! } as TraceRecord);
+      } else if (code === recordCode) {
+        out.push(objects[o++]!);
+      } else {
+        const data = { call: callIds[c]!, op: names[callOps[c]!]! };
+        out.push({ atMs: atMs[i]!, host: names[hosts[i]!]!, kind: callKinds[-1 - code]!, data } as TraceRecord);
+        c++;
+      }
+    }
+    this.count = 0;
+    this.calls = 0;
+    objects.length = 0;
+  }
+
+  private entry(code: number, atMs: number, host: string): void {
+    const i = this.count;
+    if (i === this.codes.length) this.grow();
+    this.codes[i] = code;
+    this.atMs[i] = atMs;
+    this.hosts[i] = this.nameId(host);
+    this.count = i + 1;
+  }
+
+  private grow(): void {
+    this.codes = grownInt32(this.codes);
+    this.atMs = grownFloat64(this.atMs);
+    this.hosts = grownInt32(this.hosts);
+  }
+
+  // The id of an interned name; the last one is remembered, since consecutive entries often share it.
+  private nameId(name: string): number {
+    if (name === this.lastName) return this.lastNameId;
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+    }
+    this.lastName = name;
+    this.lastNameId = id;
+    return id;
+  }
+}
