@@ -18,6 +18,20 @@ export interface SimEvent {
 }
 
 const capacityMin = 64;
+const noFloat64 = new Float64Array(0);
+const noInt32 = new Int32Array(0);
+
+interface HeapColumns {
+  atMs: Float64Array<ArrayBuffer>;
+  tie: Float64Array<ArrayBuffer>;
+  seq: Float64Array<ArrayBuffer>;
+  slotOf: Int32Array<ArrayBuffer>;
+}
+// Columns given back by queues that emptied, for the next queues of this thread: a sweep thread
+// builds thousands of worlds one after another, and a typed array's memory (outside the GC heap)
+// is not cheap to allocate and free. An empty queue holds no columns, so no two queues share one.
+const spares: HeapColumns[] = [];
+const sparesMax = 4;
 
 /**
  * A binary min-heap of events. Cancelled events stay in the heap and are skipped on pop.
@@ -31,11 +45,11 @@ const capacityMin = 64;
  */
 export class EventQueue {
   private count = 0;
-  private atMs = new Float64Array(capacityMin);
+  private atMs = noFloat64;
   // Float64 rather than Uint32: a resumed host's held events are queued with tie -1.
-  private tie = new Float64Array(capacityMin);
-  private seq = new Float64Array(capacityMin);
-  private slotOf = new Int32Array(capacityMin);
+  private tie = noFloat64;
+  private seq = noFloat64;
+  private slotOf = noInt32;
   private readonly slots: (SimEvent | undefined)[] = [];
   private readonly freeSlots: number[] = [];
 
@@ -82,6 +96,7 @@ export class EventQueue {
     this.freeSlots.push(topSlot);
     const n = --this.count;
     if (n > 0) this.siftDownLast(atMs, tie, seq, slotOf, n);
+    else this.giveBackColumns();
     return top;
   }
 
@@ -131,6 +146,14 @@ export class EventQueue {
   }
 
   private grow(): void {
+    if (this.atMs.length === 0) {
+      const spare = spares.pop();
+      this.atMs = spare?.atMs ?? new Float64Array(capacityMin);
+      this.tie = spare?.tie ?? new Float64Array(capacityMin);
+      this.seq = spare?.seq ?? new Float64Array(capacityMin);
+      this.slotOf = spare?.slotOf ?? new Int32Array(capacityMin);
+      return;
+    }
     const size = this.atMs.length * 2;
     const grown = <A extends Float64Array | Int32Array>(from: A, to: A): A => {
       to.set(from);
@@ -140,5 +163,11 @@ export class EventQueue {
     this.tie = grown(this.tie, new Float64Array(size));
     this.seq = grown(this.seq, new Float64Array(size));
     this.slotOf = grown(this.slotOf, new Int32Array(size));
+  }
+
+  private giveBackColumns(): void {
+    if (spares.length < sparesMax) spares.push({ atMs: this.atMs, tie: this.tie, seq: this.seq, slotOf: this.slotOf });
+    this.atMs = this.tie = this.seq = noFloat64;
+    this.slotOf = noInt32;
   }
 }

@@ -20,6 +20,13 @@ function grownInt32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return b;
 }
 
+const noInt32 = new Int32Array(0);
+const noFloat64 = new Float64Array(0);
+// Columns given back by drained tails, for the next tails of this thread (TraceTail.grow).
+const sparesMax = 4;
+const spareEntries: { codes: Int32Array<ArrayBuffer>; atMs: Float64Array<ArrayBuffer>; hosts: Int32Array<ArrayBuffer> }[] = [];
+const spareCalls: { callIds: Float64Array<ArrayBuffer>; callOps: Int32Array<ArrayBuffer> }[] = [];
+
 /**
  * The end of a trace that has not been read yet, kept as numbers in typed arrays: the records a
  * simulated run writes most (a step per event, a send and a receive per network call) become
@@ -33,13 +40,17 @@ function grownInt32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
  */
 export class TraceTail {
   private count = 0;
-  private codes = new Int32Array(256);
-  private atMs = new Float64Array(256);
+  // The columns start empty (length 0) and are taken, when the first entry comes, from the spares
+  // a drained tail gave back: a sweep thread runs thousands of worlds one after another, and
+  // allocating a typed array is not cheap (its memory is outside the GC heap, and freeing it is
+  // part of a GC's work). An empty tail holds no columns, so no two tails share one.
+  private codes = noInt32;
+  private atMs = noFloat64;
   // Each entry's host, as an index into `names`.
-  private hosts = new Int32Array(256);
+  private hosts = noInt32;
   private calls = 0;
-  private callIds = new Float64Array(64);
-  private callOps = new Int32Array(64);
+  private callIds = noFloat64;
+  private callOps = noInt32;
   private readonly objects: TraceRecord[] = [];
   // Interned host names and operation names: a run has a handful of each.
   private readonly names: string[] = [];
@@ -68,10 +79,7 @@ export class TraceTail {
   /** A network call record: data `{ call, op }`. */
   call(atMs: number, host: string, kind: CallRecordKind, callId: number, op: string): void {
     this.entry(kind === "net.send" ? -1 : kind === "net.recv" ? -2 : -3, atMs, host);
-    if (this.calls === this.callIds.length) {
-      this.callIds = grownFloat64(this.callIds);
-      this.callOps = grownInt32(this.callOps);
-    }
+    if (this.calls === this.callIds.length) this.growCalls();
     this.callIds[this.calls] = callId;
     this.callOps[this.calls] = this.nameId(op);
     this.calls++;
@@ -106,6 +114,7 @@ export class TraceTail {
     this.count = 0;
     this.calls = 0;
     objects.length = 0;
+    this.giveBackColumns();
   }
 
   private entry(code: number, atMs: number, host: string): void {
@@ -118,9 +127,36 @@ export class TraceTail {
   }
 
   private grow(): void {
+    if (this.codes.length === 0) {
+      const spare = spareEntries.pop();
+      this.codes = spare?.codes ?? new Int32Array(256);
+      this.atMs = spare?.atMs ?? new Float64Array(256);
+      this.hosts = spare?.hosts ?? new Int32Array(256);
+      return;
+    }
     this.codes = grownInt32(this.codes);
     this.atMs = grownFloat64(this.atMs);
     this.hosts = grownInt32(this.hosts);
+  }
+
+  private growCalls(): void {
+    if (this.callIds.length === 0) {
+      const spare = spareCalls.pop();
+      this.callIds = spare?.callIds ?? new Float64Array(64);
+      this.callOps = spare?.callOps ?? new Int32Array(64);
+      return;
+    }
+    this.callIds = grownFloat64(this.callIds);
+    this.callOps = grownInt32(this.callOps);
+  }
+
+  private giveBackColumns(): void {
+    if (this.codes.length > 0 && spareEntries.length < sparesMax) spareEntries.push({ codes: this.codes, atMs: this.atMs, hosts: this.hosts });
+    if (this.callIds.length > 0 && spareCalls.length < sparesMax) spareCalls.push({ callIds: this.callIds, callOps: this.callOps });
+    this.codes = this.hosts = noInt32;
+    this.atMs = noFloat64;
+    this.callIds = noFloat64;
+    this.callOps = noInt32;
   }
 
   // The id of an interned name; the last one is remembered, since consecutive entries often share it.
