@@ -100,7 +100,9 @@ export class SessionEndpoints {
     });
     this.options.events.sessionCreated(session);
     this.options.ttlTimers.reset(session);
-    return json(200, { ID: session.id });
+    // The id is the model's own UUID (hex digits and hyphens, nothing to escape): the body is
+    // written directly rather than through JSON.stringify (one call per create).
+    return encodedJson(200, `{"ID":"${session.id}"}\n`);
   }
 
   /**
