@@ -36,26 +36,42 @@ function paramPath(prefix: string, value: string): string {
   return cache.get(value) ?? cache.set(value, `${prefix}${pathParam(value)}`);
 }
 
+/** A create body kept with the options, less the name, that it encodes. */
+interface KeptCreateBody {
+  ttlMs: number | undefined;
+  lockDelayMs: number | undefined;
+  behavior: "release" | "delete" | undefined;
+  body: string;
+}
+
 /**
- * Create bodies by the options they encode: a worker sends the same few (one per worker setting)
- * in every run, and encoding one (two Go durations and a JSON.stringify) cost ~1% of a generated
- * fenced run (callgrind). The body depends only on the key; bounded, as the key comes from input.
+ * Create bodies by the session name, then the other options they encode: a worker sends the same
+ * few in every run, and encoding one (two Go durations and a JSON.stringify) cost ~1% of a
+ * generated fenced run (callgrind). Keyed by the name itself rather than by a string built from
+ * every field: hashing such a fresh key cost half of what the cache saved. The body depends only
+ * on the options; bounded (by name, and per name), as they come from input.
  */
-const createBodies = new BoundedCache<string, string>(1_024);
+const createBodies = new BoundedCache<string | undefined, KeptCreateBody[]>(1_024);
+
+/** How many option sets one name keeps before it forgets them. */
+const createBodiesPerNameMax = 16;
 
 /** Whether `v` is absent or of type `type` (a JavaScript worker may pass anything). */
 const absentOr = (v: unknown, type: "number" | "string"): boolean => v === undefined || typeof v === type;
 
-/** JSON.stringify(sessionCreateBody(options)), kept by its fields when they are the usual plain values. */
+/** JSON.stringify(sessionCreateBody(options)), kept when its fields are the usual plain values. */
 function createBodyJson(options: SessionCreateOptions): string {
   const { ttlMs, lockDelayMs, behavior, name } = options;
   const usual = options.nodeChecks === undefined && absentOr(ttlMs, "number") && absentOr(lockDelayMs, "number") && (behavior === undefined || behavior === "release" || behavior === "delete") && absentOr(name, "string");
   if (!usual) return JSON.stringify(sessionCreateBody(options));
-  // Each field is marked present ("=") or absent ("-"); only the last, the name, may hold a space,
-  // so no two option sets share a key.
-  const mark = (v: string | number | undefined): string => (v === undefined ? "-" : `=${v}`);
-  const key = `${mark(ttlMs)} ${mark(lockDelayMs)} ${mark(behavior)} ${mark(name)}`;
-  return createBodies.get(key) ?? createBodies.set(key, JSON.stringify(sessionCreateBody(options)));
+  let kept = createBodies.get(name);
+  if (!kept) kept = createBodies.set(name, []);
+  // Object.is: NaN finds NaN, and 0 and -0 stay apart, as their encodings might.
+  for (const k of kept) if (Object.is(k.ttlMs, ttlMs) && Object.is(k.lockDelayMs, lockDelayMs) && k.behavior === behavior) return k.body;
+  if (kept.length >= createBodiesPerNameMax) kept.length = 0;
+  const body = JSON.stringify(sessionCreateBody(options));
+  kept.push({ ttlMs, lockDelayMs, behavior, body });
+  return body;
 }
 
 /**
