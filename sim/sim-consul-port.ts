@@ -4,6 +4,7 @@ import { txnOpsToJson, txnResultFromJson } from "../src/consul-txn-wire.js";
 import { msToGoDuration } from "../src/ports/consul-port.js";
 import { entryFromJson, sessionCreateBody, sessionFromJson } from "../src/consul-wire.js";
 import { callTimeoutMs, defaultClientDeadline, keepAliveGiveUpMs, type ClientDeadline } from "../src/client-deadline.js";
+import { BoundedCache } from "./consul/bounded-cache.js";
 import type { HttpRequest, HttpResponse } from "./consul/http-types.js";
 import type { HostContext } from "./host.js";
 import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
@@ -18,6 +19,59 @@ type Blocking = { waitMs: number | undefined };
  */
 export function pathParam(value: string): string {
   return encodeURIComponent(value);
+}
+
+/**
+ * Request paths by their parameter, one cache per route prefix: a worker names the same task keys
+ * in every run and the same session in several calls, and encodeURIComponent plus the
+ * concatenation cost ~1% of a generated fenced run (callgrind). Handing out the same path string
+ * also lets the model's path reading find it again (request-path.ts). Bounded: keys are input.
+ */
+const pathCaches = new Map<string, BoundedCache<string, string>>();
+
+/** `${prefix}${pathParam(value)}`, kept per prefix and value. */
+function paramPath(prefix: string, value: string): string {
+  let cache = pathCaches.get(prefix);
+  if (!cache) pathCaches.set(prefix, (cache = new BoundedCache(1_024)));
+  return cache.get(value) ?? cache.set(value, `${prefix}${pathParam(value)}`);
+}
+
+/** A create body kept with the options, less the name, that it encodes. */
+interface KeptCreateBody {
+  ttlMs: number | undefined;
+  lockDelayMs: number | undefined;
+  behavior: "release" | "delete" | undefined;
+  body: string;
+}
+
+/**
+ * Create bodies by the session name, then the other options they encode: a worker sends the same
+ * few in every run, and encoding one (two Go durations and a JSON.stringify) cost ~1% of a
+ * generated fenced run (callgrind). Keyed by the name itself rather than by a string built from
+ * every field: hashing such a fresh key cost half of what the cache saved. The body depends only
+ * on the options; bounded (by name, and per name), as they come from input.
+ */
+const createBodies = new BoundedCache<string | undefined, KeptCreateBody[]>(1_024);
+
+/** How many option sets one name keeps before it forgets them. */
+const createBodiesPerNameMax = 16;
+
+/** Whether `v` is absent or of type `type` (a JavaScript worker may pass anything). */
+const absentOr = (v: unknown, type: "number" | "string"): boolean => v === undefined || typeof v === type;
+
+/** JSON.stringify(sessionCreateBody(options)), kept when its fields are the usual plain values. */
+function createBodyJson(options: SessionCreateOptions): string {
+  const { ttlMs, lockDelayMs, behavior, name } = options;
+  const usual = options.nodeChecks === undefined && absentOr(ttlMs, "number") && absentOr(lockDelayMs, "number") && (behavior === undefined || behavior === "release" || behavior === "delete") && absentOr(name, "string");
+  if (!usual) return JSON.stringify(sessionCreateBody(options));
+  let kept = createBodies.get(name);
+  if (!kept) kept = createBodies.set(name, []);
+  // Object.is: NaN finds NaN, and 0 and -0 stay apart, as their encodings might.
+  for (const k of kept) if (Object.is(k.ttlMs, ttlMs) && Object.is(k.lockDelayMs, lockDelayMs) && k.behavior === behavior) return k.body;
+  if (kept.length >= createBodiesPerNameMax) kept.length = 0;
+  const body = JSON.stringify(sessionCreateBody(options));
+  kept.push({ ttlMs, lockDelayMs, behavior, body });
+  return body;
 }
 
 /**
@@ -66,13 +120,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionCreate(options: SessionCreateOptions = {}): Promise<string> {
-    const res = await this.send("session.create", { method: "PUT", path: "/v1/session/create", body: JSON.stringify(sessionCreateBody(options)) }, options);
+    const res = await this.send("session.create", { method: "PUT", path: "/v1/session/create", body: createBodyJson(options) }, options);
     if (res.status !== 200) this.fail("session.create", res);
     return (JSON.parse(res.body) as { ID: string }).ID;
   }
 
   async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.renew", { method: "PUT", path: `/v1/session/renew/${pathParam(id)}` }, options);
+    const res = await this.send("session.renew", { method: "PUT", path: paramPath("/v1/session/renew/", id) }, options);
     if (res.status === 404) return null;
     if (res.status !== 200) this.fail("session.renew", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
@@ -80,13 +134,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionDestroy(id: string, options?: CallOptions): Promise<boolean> {
-    const res = await this.send("session.destroy", { method: "PUT", path: `/v1/session/destroy/${pathParam(id)}` }, options);
+    const res = await this.send("session.destroy", { method: "PUT", path: paramPath("/v1/session/destroy/", id) }, options);
     if (res.status !== 200) this.fail("session.destroy", res);
     return JSON.parse(res.body) === true;
   }
 
   async sessionInfo(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.info", { method: "GET", path: `/v1/session/info/${pathParam(id)}` }, options);
+    const res = await this.send("session.info", { method: "GET", path: paramPath("/v1/session/info/", id) }, options);
     if (res.status !== 200) this.fail("session.info", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
     return list[0] ? sessionFromJson(list[0]) : null;
@@ -98,7 +152,7 @@ export class SimConsulPort implements ConsulPort {
     if (options.waitMs !== undefined) query.wait = msToGoDuration(options.waitMs);
     if (options.consistent) query.consistent = "";
     const blocking = options.index !== undefined && options.index > 0;
-    const res = await this.send("kv.get", { method: "GET", path: `/v1/kv/${pathParam(key)}`, query }, options, blocking ? { waitMs: options.waitMs } : undefined);
+    const res = await this.send("kv.get", { method: "GET", path: paramPath("/v1/kv/", key), query }, options, blocking ? { waitMs: options.waitMs } : undefined);
     const index = Number(res.headers["x-consul-index"] ?? 0);
     if (res.status === 404) return { entry: null, index };
     if (res.status !== 200) this.fail("kv.get", res);
@@ -113,14 +167,14 @@ export class SimConsulPort implements ConsulPort {
     if (options.cas !== undefined) query.cas = String(options.cas);
     if (options.flags !== undefined) query.flags = String(options.flags);
     const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
-    const res = await this.send(op, { method: "PUT", path: `/v1/kv/${pathParam(key)}`, query, body: value ?? undefined }, options);
+    const res = await this.send(op, { method: "PUT", path: paramPath("/v1/kv/", key), query, body: value ?? undefined }, options);
     if (res.status !== 200) this.fail(op, res);
     return JSON.parse(res.body) === true;
   }
 
   async kvDelete(key: string, options: CallOptions & { cas?: number } = {}): Promise<boolean> {
     const query: Record<string, string> = options.cas !== undefined ? { cas: String(options.cas) } : {};
-    const res = await this.send("kv.delete", { method: "DELETE", path: `/v1/kv/${pathParam(key)}`, query }, options);
+    const res = await this.send("kv.delete", { method: "DELETE", path: paramPath("/v1/kv/", key), query }, options);
     if (res.status !== 200) this.fail("kv.delete", res);
     return JSON.parse(res.body) === true;
   }

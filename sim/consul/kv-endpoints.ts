@@ -2,7 +2,7 @@ import type { World } from "../world.js";
 import { parseBlockingParams, type BlockingQueries, type QueryResult } from "./blocking-queries.js";
 import { RpcError } from "./consul-errors.js";
 import type { ConsulState } from "./consul-state.js";
-import { entryJson, json, readHeaders, text } from "./http-replies.js";
+import { encodedJson, entryJson, entryListBody, json, readHeaders, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import type { Reply } from "./http-router.js";
 import type { ModelEvents } from "./model-events.js";
@@ -146,6 +146,6 @@ export class KvEndpoints {
       return { index, response: missing(index), watch };
     }
     // A single-key GET carries that key's ModifyIndex, not the table index (§4).
-    return { index: entry.modifyIndex, response: json(200, [entryJson(entry)], readHeaders(entry.modifyIndex)), watch };
+    return { index: entry.modifyIndex, response: encodedJson(200, entryListBody(entry), readHeaders(entry.modifyIndex)), watch };
   }
 }
