@@ -29,6 +29,15 @@ export function pathParam(value: string): string {
  */
 const pathCaches = new Map<string, BoundedCache<string, string>>();
 
+/**
+ * A request with every field present, in one order: one map for every request the model reads.
+ * Literals with and without `query` or `body` were four maps, and readRequestPath (inlined into
+ * ConsulModel.handle) still deopted late in a sweep ("wrong map" on req.path, --trace-deopt).
+ */
+function request(method: HttpRequest["method"], path: string, query?: Record<string, string>, body?: string): HttpRequest {
+  return { method, path, query, body };
+}
+
 /** `${prefix}${pathParam(value)}`, kept per prefix and value. */
 function paramPath(prefix: string, value: string): string {
   let cache = pathCaches.get(prefix);
@@ -120,13 +129,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionCreate(options: SessionCreateOptions = {}): Promise<string> {
-    const res = await this.send("session.create", { method: "PUT", path: "/v1/session/create", body: createBodyJson(options) }, options);
+    const res = await this.send("session.create", request("PUT", "/v1/session/create", undefined, createBodyJson(options)), options);
     if (res.status !== 200) this.fail("session.create", res);
     return (JSON.parse(res.body) as { ID: string }).ID;
   }
 
   async sessionRenew(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.renew", { method: "PUT", path: paramPath("/v1/session/renew/", id) }, options);
+    const res = await this.send("session.renew", request("PUT", paramPath("/v1/session/renew/", id)), options);
     if (res.status === 404) return null;
     if (res.status !== 200) this.fail("session.renew", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
@@ -134,13 +143,13 @@ export class SimConsulPort implements ConsulPort {
   }
 
   async sessionDestroy(id: string, options?: CallOptions): Promise<boolean> {
-    const res = await this.send("session.destroy", { method: "PUT", path: paramPath("/v1/session/destroy/", id) }, options);
+    const res = await this.send("session.destroy", request("PUT", paramPath("/v1/session/destroy/", id)), options);
     if (res.status !== 200) this.fail("session.destroy", res);
     return JSON.parse(res.body) === true;
   }
 
   async sessionInfo(id: string, options?: CallOptions): Promise<SessionEntry | null> {
-    const res = await this.send("session.info", { method: "GET", path: paramPath("/v1/session/info/", id) }, options);
+    const res = await this.send("session.info", request("GET", paramPath("/v1/session/info/", id)), options);
     if (res.status !== 200) this.fail("session.info", res);
     const list = JSON.parse(res.body) as Parameters<typeof sessionFromJson>[0][];
     return list[0] ? sessionFromJson(list[0]) : null;
@@ -152,7 +161,7 @@ export class SimConsulPort implements ConsulPort {
     if (options.waitMs !== undefined) query.wait = msToGoDuration(options.waitMs);
     if (options.consistent) query.consistent = "";
     const blocking = options.index !== undefined && options.index > 0;
-    const res = await this.send("kv.get", { method: "GET", path: paramPath("/v1/kv/", key), query }, options, blocking ? { waitMs: options.waitMs } : undefined);
+    const res = await this.send("kv.get", request("GET", paramPath("/v1/kv/", key), query), options, blocking ? { waitMs: options.waitMs } : undefined);
     const index = Number(res.headers["x-consul-index"] ?? 0);
     if (res.status === 404) return { entry: null, index };
     if (res.status !== 200) this.fail("kv.get", res);
@@ -167,21 +176,21 @@ export class SimConsulPort implements ConsulPort {
     if (options.cas !== undefined) query.cas = String(options.cas);
     if (options.flags !== undefined) query.flags = String(options.flags);
     const op = options.acquire !== undefined ? "kv.acquire" : options.release !== undefined ? "kv.release" : "kv.put";
-    const res = await this.send(op, { method: "PUT", path: paramPath("/v1/kv/", key), query, body: value ?? undefined }, options);
+    const res = await this.send(op, request("PUT", paramPath("/v1/kv/", key), query, value ?? undefined), options);
     if (res.status !== 200) this.fail(op, res);
     return JSON.parse(res.body) === true;
   }
 
   async kvDelete(key: string, options: CallOptions & { cas?: number } = {}): Promise<boolean> {
     const query: Record<string, string> = options.cas !== undefined ? { cas: String(options.cas) } : {};
-    const res = await this.send("kv.delete", { method: "DELETE", path: paramPath("/v1/kv/", key), query }, options);
+    const res = await this.send("kv.delete", request("DELETE", paramPath("/v1/kv/", key), query), options);
     if (res.status !== 200) this.fail("kv.delete", res);
     return JSON.parse(res.body) === true;
   }
 
   async txn(ops: readonly TxnOp[], options?: CallOptions): Promise<TxnResult> {
     const body = JSON.stringify(txnOpsToJson(ops));
-    const res = await this.send("txn", { method: "PUT", path: "/v1/txn", body }, options);
+    const res = await this.send("txn", request("PUT", "/v1/txn", undefined, body), options);
     const result = txnResultFromJson(res.status, res.status === 200 || res.status === 409 ? JSON.parse(res.body) : undefined);
     if (!result) this.fail("txn", res);
     return result;

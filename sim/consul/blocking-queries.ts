@@ -112,7 +112,10 @@ export class BlockingQueries {
       // index passed the one asked for, and otherwise watches the new read's channels.
       const watch = (): void => {
         for (const u of unsubscribe) u();
-        unsubscribe = last.watch.map((ch) => ch.subscribe(wake));
+        // Push, not map: one elements kind (PACKED) for the loops that call them (map inlined by
+        // TurboFan gives HOLEY arrays, the builtin PACKED ones: "wrong map" deopts).
+        unsubscribe = [];
+        for (const ch of last.watch) unsubscribe.push(ch.subscribe(wake));
       };
       const wake = (): void => {
         last = query.read();

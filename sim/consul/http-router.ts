@@ -92,7 +92,11 @@ export class HttpRouter {
   private readonly redirectedLengthMax: number;
 
   constructor(routes: readonly Route[]) {
-    this.routes = routes.map(compile);
+    // Push, not map: map inlined by TurboFan (a model is built per run) returns a HOLEY array, the
+    // builtin a PACKED one, and route()'s loop over the rows deopted ("wrong map") on each flip.
+    const compiled: CompiledRoute[] = [];
+    for (const r of routes) compiled.push(compile(r));
+    this.routes = compiled;
     this.redirected = new Set(this.routes.filter((c) => c.restName !== undefined).map((c) => c.literal.slice(0, -1)));
     this.redirectedLengthMax = Math.max(0, ...[...this.redirected].map((p) => p.length));
   }

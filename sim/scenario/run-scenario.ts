@@ -4,6 +4,7 @@ import type { WorkerFactory } from "../../src/workers/worker-types.js";
 import { runCheckers } from "../checkers/all-checkers.js";
 import type { CheckResult } from "../checkers/check-types.js";
 import { FaultyConsulPort } from "../faulty-consul-port.js";
+import type { Host, HostState } from "../host.js";
 import { buildSimFleet, type SimFleet } from "../sim-workers.js";
 import { playFaults } from "../faults/fault-engine.js";
 import { SimFaultVerbs } from "../faults/sim-fault-verbs.js";
@@ -69,8 +70,16 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   playFaults({ faults: scenario.faults, verbs, stage: verbs.stage() });
   // fleetDone, asked before every event: the last fault's time is taken once, the states array reused.
   const lastFaultMs = lastFaultAtMs(scenario);
-  const hosts = fleet.hostIds.map((id) => world.host(id));
-  const states = hosts.map((h) => h.state);
+  // Built by push, not Array.prototype.map: once TurboFan inlines map into runScenario, map's
+  // result is a HOLEY array while the builtin's is PACKED, and done() (inlined into the world's
+  // pump) deopted with "wrong map" each time the kind flipped (--trace-deopt, runs 400 and 1100).
+  const hosts: Host[] = [];
+  const states: HostState[] = [];
+  for (const id of fleet.hostIds) {
+    const h = world.host(id);
+    hosts.push(h);
+    states.push(h.state);
+  }
   const done = (): boolean => {
     if (world.nowMs < lastFaultMs) return false;
     for (let i = 0; i < hosts.length; i++) states[i] = hosts[i]!.state;

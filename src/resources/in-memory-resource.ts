@@ -38,7 +38,11 @@ export class InMemoryResource implements TaskStore {
   private readonly onEvent: InMemoryResourceOptions["onEvent"];
 
   constructor(options: InMemoryResourceOptions) {
-    this.tasks = options.tasks.map((t) => ({ ...t }));
+    // Push, not map: map inlined by TurboFan returns a HOLEY array, the builtin a PACKED one, and
+    // every reader of `tasks` deopted ("wrong map") when a sweep's runs saw both kinds.
+    const tasks: TaskSpec[] = [];
+    for (const t of options.tasks) tasks.push({ ...t });
+    this.tasks = tasks;
     this.policy = options.policy ?? defaultResourcePolicy;
     this.onEvent = options.onEvent;
     const ids = new Set<string>();
@@ -54,7 +58,10 @@ export class InMemoryResource implements TaskStore {
   }
 
   async listPending(): Promise<TaskSpec[]> {
-    return this.tasks.filter((t) => !this.effects.has(t.id)).map((t) => ({ ...t }));
+    // Push, not filter+map: one elements kind (PACKED) for the worker's loop over the result.
+    const pending: TaskSpec[] = [];
+    for (const t of this.tasks) if (!this.effects.has(t.id)) pending.push({ ...t });
+    return pending;
   }
 
   async isCommitted(taskId: string): Promise<boolean> {
