@@ -3,6 +3,7 @@ import { InputError } from "../src/errors.js";
 import { checkNames } from "../sim/scenario/scenario-schema.js";
 import { zeroViolations } from "./sweep-batch.js";
 import type { SweepSummary } from "./sweep.js";
+import { parseSummary } from "./summary-schema.js";
 
 /** What must agree between shards of one sweep. */
 const sameFields = ["worker", "seed", "sequenceRuns", "faults", "resource"] as const;
@@ -55,13 +56,13 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
 export async function mergeSummaryFiles(files: string[]): Promise<SweepSummary> {
   const parts: SweepSummary[] = [];
   for (const f of files) {
-    let text: string;
+    let data: unknown;
     try {
-      text = await readFile(f, "utf8");
-      parts.push(JSON.parse(text) as SweepSummary);
+      data = JSON.parse(await readFile(f, "utf8"));
     } catch (error) {
       throw new InputError(`merge: ${f}: expected a summary written by 'locksim check --json'; ${error instanceof Error ? error.message : String(error)}`, { field: "files" });
     }
+    parts.push(parseSummary(data, f));
   }
   return mergeSummaries(parts, files);
 }

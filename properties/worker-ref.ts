@@ -73,8 +73,20 @@ async function importModule(module: string): Promise<Record<string, unknown>> {
   return mod;
 }
 
+/**
+ * A file in a package without `"type": "module"` (what `npm init` writes) loads as CommonJS, and
+ * Node's import then shows its whole exports object as `default` (a TypeScript file's named and
+ * default exports become properties of it). Picking looks inside that object.
+ */
+function commonJsExports(mod: Record<string, unknown>): Record<string, unknown> | undefined {
+  const inner = mod.default;
+  return inner !== null && typeof inner === "object" && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
+}
+
 /** Picks the factory: the named export; for "default", the default export, else `worker`, else the only function. */
-function pickFactory(mod: Record<string, unknown>, ref: { module: string; export: string }): WorkerFactory {
+function pickFactory(loaded: Record<string, unknown>, ref: { module: string; export: string }): WorkerFactory {
+  const inner = commonJsExports(loaded);
+  const mod = inner !== undefined && typeof loaded[ref.export] !== "function" ? { ...loaded, ...inner, default: inner.default } : loaded;
   const functions = Object.keys(mod).filter((k) => typeof mod[k] === "function");
   let picked: unknown = mod[ref.export];
   if (ref.export === "default" && typeof picked !== "function") picked = typeof mod.worker === "function" ? mod.worker : functions.length === 1 ? mod[functions[0]!] : undefined;

@@ -1,0 +1,54 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mergeSummaryFiles } from "../../properties/merge-summaries.js";
+import { runSweep } from "../../properties/sweep.js";
+import { InputError } from "../../src/errors.js";
+
+// `locksim merge` reads files: what a shard's check wrote with --json. A shard that failed wrote
+// {"error": …} instead; before the summary was validated, merging it ended in an internal error
+// ("Cannot read properties of undefined (reading 'count')", exit 4).
+describe("locksim merge: summary files", () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "locksim-merge-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function shardFiles(): Promise<string[]> {
+    const files: string[] = [];
+    for (const index of [1, 2]) {
+      const summary = await runSweep({ worker: "fenced", runs: 10, seed: 4, threads: 1, shard: { index, count: 2 } });
+      const file = join(dir, `shard-${index}.json`);
+      await writeFile(file, JSON.stringify(summary));
+      files.push(file);
+    }
+    return files;
+  }
+
+  it("merges what shards wrote, and refuses a shard's error file as bad input, quoting its message", { timeout: 60_000 }, async () => {
+    const [one, two] = await shardFiles();
+    const merged = await mergeSummaryFiles([one!, two!]);
+    expect(merged.runs).toBe(10);
+    expect(merged.shard).toEqual({ index: 1, count: 1, from: 0, to: 10 });
+    const failed = join(dir, "failed.json");
+    await writeFile(failed, JSON.stringify({ error: { kind: "bad input", exitCode: 2, message: "--worker-module ./w.ts: expected a WorkerFactory" } }));
+    const error = await mergeSummaryFiles([one!, failed]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/failed\.json: expected a shard's summary; found the error its check wrote \(bad input: --worker-module \.\/w\.ts: expected a WorkerFactory\)/);
+  });
+
+  it("names the file, the field, what was expected and what was found", async () => {
+    const broken = join(dir, "broken.json");
+    await writeFile(broken, JSON.stringify({ worker: "fenced", seed: 1, faults: null, resource: null, sequenceRuns: 10, shard: { index: 0, count: 2, from: 0, to: 5 }, runs: "5" }));
+    const error = await mergeSummaryFiles([broken]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/broken\.json: field shard\.index: expected .*; found 0/);
+    expect(message).toMatch(/broken\.json: field runs: expected number; found "5"/);
+    expect(message).toMatch(/broken\.json: field command: expected string; found nothing/);
+  });
+});
