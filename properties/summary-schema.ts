@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../src/errors.js";
+import { checkNames } from "../sim/scenario/scenario-schema.js";
 import type { SweepSummary } from "./sweep.js";
 
 const count = z.number().int().nonnegative();
@@ -18,13 +19,15 @@ const summarySchema = z.looseObject({
   runs: count,
   interrupted: z.boolean(),
   wallMs: z.number().nonnegative(),
-  violations: z.record(z.string(), count),
+  // Every check's count: merge adds them up by name.
+  violations: z.looseObject(Object.fromEntries(checkNames.map((c) => [c, count]))),
   coverage: z.record(z.string(), count),
-  unsafeWindows: z.looseObject({ count }),
+  unsafeWindows: z.looseObject({ count, maxMs: z.number().optional(), maxRun: z.number().optional(), maxScenario: z.looseObject({}).optional() }),
   unreachedMarks: z.array(z.object({ mark: z.string(), enabledBy: z.string() })),
   verdicts: z.array(z.string()).optional(),
   command: z.string(),
-  counterexample: z.looseObject({ foundAtRun: count }).optional(),
+  // What merge prints of it, besides where it was found.
+  counterexample: z.looseObject({ foundAtRun: count, failedChecks: z.array(z.enum(checkNames)), detail: z.string(), replay: z.string(), path: z.string() }).optional(),
 });
 
 function fieldPath(path: PropertyKey[]): string {

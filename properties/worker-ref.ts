@@ -80,13 +80,19 @@ async function importModule(module: string): Promise<Record<string, unknown>> {
  */
 function commonJsExports(mod: Record<string, unknown>): Record<string, unknown> | undefined {
   const inner = mod.default;
-  return inner !== null && typeof inner === "object" && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
+  if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return undefined;
+  // Only a CommonJS module's exports: compiled ES modules carry __esModule, and Node names a
+  // CommonJS module's exports object "module.exports" too. An ES module's `export default {…}` is left alone.
+  const commonJs = (inner as { __esModule?: unknown }).__esModule === true || "module.exports" in mod;
+  if (!commonJs) return undefined;
+  const { __esModule: _marker, ...exports } = inner as Record<string, unknown>;
+  return exports;
 }
 
 /** Picks the factory: the named export; for "default", the default export, else `worker`, else the only function. */
 function pickFactory(loaded: Record<string, unknown>, ref: { module: string; export: string }): WorkerFactory {
   const inner = commonJsExports(loaded);
-  const mod = inner !== undefined && typeof loaded[ref.export] !== "function" ? { ...loaded, ...inner, default: inner.default } : loaded;
+  const mod = inner !== undefined && typeof loaded[ref.export] !== "function" ? { ...inner, default: inner.default } : loaded;
   const functions = Object.keys(mod).filter((k) => typeof mod[k] === "function");
   let picked: unknown = mod[ref.export];
   if (ref.export === "default" && typeof picked !== "function") picked = typeof mod.worker === "function" ? mod.worker : functions.length === 1 ? mod[functions[0]!] : undefined;

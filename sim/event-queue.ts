@@ -18,20 +18,6 @@ export interface SimEvent {
 }
 
 const capacityMin = 64;
-const noFloat64 = new Float64Array(0);
-const noInt32 = new Int32Array(0);
-
-interface HeapColumns {
-  atMs: Float64Array<ArrayBuffer>;
-  tie: Float64Array<ArrayBuffer>;
-  seq: Float64Array<ArrayBuffer>;
-  slotOf: Int32Array<ArrayBuffer>;
-}
-// Columns given back by queues that emptied, for the next queues of this thread: a sweep thread
-// builds thousands of worlds one after another, and a typed array's memory (outside the GC heap)
-// is not cheap to allocate and free. An empty queue holds no columns, so no two queues share one.
-const spares: HeapColumns[] = [];
-const sparesMax = 4;
 
 /**
  * A binary min-heap of events. Cancelled events stay in the heap and are skipped on pop.
@@ -45,18 +31,23 @@ const sparesMax = 4;
  */
 export class EventQueue {
   private count = 0;
-  private atMs = noFloat64;
+  private atMs = new Float64Array(capacityMin);
   // Float64 rather than Uint32: a resumed host's held events are queued with tie -1.
-  private tie = noFloat64;
-  private seq = noFloat64;
-  private slotOf = noInt32;
+  private tie = new Float64Array(capacityMin);
+  private seq = new Float64Array(capacityMin);
+  private slotOf = new Int32Array(capacityMin);
   private readonly slots: (SimEvent | undefined)[] = [];
   private readonly freeSlots: number[] = [];
 
+  /** Events in the heap, cancelled ones included. */
   get size(): number {
     return this.count;
   }
 
+  /**
+   * Adds an event. The (atMs, tie, seq) comparison is written out here and in the sift-down rather
+   * than called: it runs a few times per event, and reading the typed arrays in place keeps it cheap.
+   */
   push(event: SimEvent): void {
     if (this.count === this.atMs.length) this.grow();
     let slot = this.freeSlots.pop();
@@ -87,6 +78,7 @@ export class EventQueue {
     slotOf[i] = slot;
   }
 
+  /** Removes and returns the earliest event (cancelled or not), or undefined when empty. */
   pop(): SimEvent | undefined {
     if (this.count === 0) return undefined;
     const { atMs, tie, seq, slotOf } = this;
@@ -96,7 +88,6 @@ export class EventQueue {
     this.freeSlots.push(topSlot);
     const n = --this.count;
     if (n > 0) this.siftDownLast(atMs, tie, seq, slotOf, n);
-    else this.giveBackColumns();
     return top;
   }
 
@@ -131,6 +122,7 @@ export class EventQueue {
     slotOf[i] = slot;
   }
 
+  /** The earliest event, left in place. */
   peek(): SimEvent | undefined {
     return this.count === 0 ? undefined : this.slots[this.slotOf[0]!];
   }
@@ -146,14 +138,6 @@ export class EventQueue {
   }
 
   private grow(): void {
-    if (this.atMs.length === 0) {
-      const spare = spares.pop();
-      this.atMs = spare?.atMs ?? new Float64Array(capacityMin);
-      this.tie = spare?.tie ?? new Float64Array(capacityMin);
-      this.seq = spare?.seq ?? new Float64Array(capacityMin);
-      this.slotOf = spare?.slotOf ?? new Int32Array(capacityMin);
-      return;
-    }
     const size = this.atMs.length * 2;
     const grown = <A extends Float64Array | Int32Array>(from: A, to: A): A => {
       to.set(from);
@@ -163,11 +147,5 @@ export class EventQueue {
     this.tie = grown(this.tie, new Float64Array(size));
     this.seq = grown(this.seq, new Float64Array(size));
     this.slotOf = grown(this.slotOf, new Int32Array(size));
-  }
-
-  private giveBackColumns(): void {
-    if (spares.length < sparesMax) spares.push({ atMs: this.atMs, tie: this.tie, seq: this.seq, slotOf: this.slotOf });
-    this.atMs = this.tie = this.seq = noFloat64;
-    this.slotOf = noInt32;
   }
 }

@@ -22,10 +22,6 @@ function grownInt32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 
 const noInt32 = new Int32Array(0);
 const noFloat64 = new Float64Array(0);
-// Columns given back by drained tails, for the next tails of this thread (TraceTail.grow).
-const sparesMax = 4;
-const spareEntries: { codes: Int32Array<ArrayBuffer>; atMs: Float64Array<ArrayBuffer>; hosts: Int32Array<ArrayBuffer> }[] = [];
-const spareCalls: { callIds: Float64Array<ArrayBuffer>; callOps: Int32Array<ArrayBuffer> }[] = [];
 
 /**
  * The end of a trace that has not been read yet, kept as numbers in typed arrays: the records a
@@ -40,10 +36,9 @@ const spareCalls: { callIds: Float64Array<ArrayBuffer>; callOps: Int32Array<Arra
  */
 export class TraceTail {
   private count = 0;
-  // The columns start empty (length 0) and are taken, when the first entry comes, from the spares
-  // a drained tail gave back: a sweep thread runs thousands of worlds one after another, and
-  // allocating a typed array is not cheap (its memory is outside the GC heap, and freeing it is
-  // part of a GC's work). An empty tail holds no columns, so no two tails share one.
+  // The columns start empty (length 0) and are allocated when the first entry comes: a run
+  // without step records (a sweep's) never needs them (Trace.call writes its call records as
+  // objects while the tail is empty).
   private codes = noInt32;
   private atMs = noFloat64;
   // Each entry's host, as an index into `names`.
@@ -55,7 +50,8 @@ export class TraceTail {
   // Interned host names and operation names: a run has a handful of each.
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
-  private lastName = "";
+  // The last name looked up and its id; undefined before the first (so that "" is not taken for it).
+  private lastName: string | undefined = undefined;
   private lastNameId = -1;
   private readonly stepLabelIds = new Map<string, number>();
   private readonly stepData: { e: string }[] = [];
@@ -114,7 +110,6 @@ export class TraceTail {
     this.count = 0;
     this.calls = 0;
     objects.length = 0;
-    this.giveBackColumns();
   }
 
   private entry(code: number, atMs: number, host: string): void {
@@ -128,10 +123,9 @@ export class TraceTail {
 
   private grow(): void {
     if (this.codes.length === 0) {
-      const spare = spareEntries.pop();
-      this.codes = spare?.codes ?? new Int32Array(256);
-      this.atMs = spare?.atMs ?? new Float64Array(256);
-      this.hosts = spare?.hosts ?? new Int32Array(256);
+      this.codes = new Int32Array(256);
+      this.atMs = new Float64Array(256);
+      this.hosts = new Int32Array(256);
       return;
     }
     this.codes = grownInt32(this.codes);
@@ -141,23 +135,14 @@ export class TraceTail {
 
   private growCalls(): void {
     if (this.callIds.length === 0) {
-      const spare = spareCalls.pop();
-      this.callIds = spare?.callIds ?? new Float64Array(64);
-      this.callOps = spare?.callOps ?? new Int32Array(64);
+      this.callIds = new Float64Array(64);
+      this.callOps = new Int32Array(64);
       return;
     }
     this.callIds = grownFloat64(this.callIds);
     this.callOps = grownInt32(this.callOps);
   }
 
-  private giveBackColumns(): void {
-    if (this.codes.length > 0 && spareEntries.length < sparesMax) spareEntries.push({ codes: this.codes, atMs: this.atMs, hosts: this.hosts });
-    if (this.callIds.length > 0 && spareCalls.length < sparesMax) spareCalls.push({ callIds: this.callIds, callOps: this.callOps });
-    this.codes = this.hosts = noInt32;
-    this.atMs = noFloat64;
-    this.callIds = noFloat64;
-    this.callOps = noInt32;
-  }
 
   // The id of an interned name; the last one is remembered, since consecutive entries often share it.
   private nameId(name: string): number {

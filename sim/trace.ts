@@ -12,10 +12,10 @@ export type { TraceRecord, TraceRecordOf, TraceKind } from "../src/trace-events.
  * same hash).
  */
 export class Trace {
-  // Records in order, then the tail (sim/trace-tail.ts): once a step or a network call record
-  // was written, records go to the tail too, as numbers, until `records` is read. A step (one a
-  // simulated event, so most of a traced run) or a call record costs no object that way; the echo
-  // workload once spent about a sixth of its instructions on step records as objects.
+  // Records in order, then the tail (sim/trace-tail.ts): once a step record was written, every
+  // record goes to the tail, steps and network call records as numbers, until `records` is read.
+  // A step (one a simulated event, so most of a traced run) or a call record then costs no object;
+  // the echo workload once spent about a sixth of its instructions on step records as objects.
   private readonly done: TraceRecord[] = [];
   private readonly tail = new TraceTail();
 

@@ -110,7 +110,11 @@ export function uuidIndexKey(id: string): string {
       high = -1;
     }
   }
-  return String.fromCharCode(...bytes);
+  // Spread arguments are bounded by the stack: long inputs (any string may come here) go in chunks.
+  if (bytes.length <= 4_096) return String.fromCharCode(...bytes);
+  let key = "";
+  for (let i = 0; i < bytes.length; i += 4_096) key += String.fromCharCode(...bytes.slice(i, i + 4_096));
+  return key;
 }
 
 /**

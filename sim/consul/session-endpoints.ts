@@ -29,8 +29,9 @@ const sessionTemplates = new Map<number, BoundedCache<string, SessionTemplate>>(
 /**
  * The templates kept for one SessionTTLMin, by body. Keyed by the body string itself (not a key
  * built from it): the simulated client hands out the same body string for the same options
- * (sim-consul-port.ts), so the lookup finds it by identity, with no hashing or comparing of a
- * fresh string (callgrind: the built key's lookup was ~0.3% of a generated fenced run).
+ * (sim-consul-port.ts), so the lookup uses that string's already computed hash and meets the same
+ * string in the table: no fresh string to hash or compare by content (callgrind: the built key's
+ * lookup was ~0.3% of a generated fenced run).
  */
 function templatesFor(ttlMinMs: number): BoundedCache<string, SessionTemplate> {
   let cache = sessionTemplates.get(ttlMinMs);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,5 +50,16 @@ describe("locksim merge: summary files", () => {
     expect(message).toMatch(/broken\.json: field shard\.index: expected .*; found 0/);
     expect(message).toMatch(/broken\.json: field runs: expected number; found "5"/);
     expect(message).toMatch(/broken\.json: field command: expected string; found nothing/);
+  });
+
+  it("checks the parts merge adds up or prints: every check's count, and the counterexample's story", { timeout: 60_000 }, async () => {
+    const [one] = await shardFiles();
+    const good = JSON.parse(await readFile(one!, "utf8")) as Record<string, unknown>;
+    const noCounts = join(dir, "no-counts.json");
+    await writeFile(noCounts, JSON.stringify({ ...good, violations: {} }));
+    await expect(mergeSummaryFiles([noCounts])).rejects.toThrow(/no-counts\.json: field violations\.atMostOnce: expected number; found nothing/);
+    const thinCounterexample = join(dir, "thin.json");
+    await writeFile(thinCounterexample, JSON.stringify({ ...good, counterexample: { foundAtRun: 3 } }));
+    await expect(mergeSummaryFiles([thinCounterexample])).rejects.toThrow(/thin\.json: field counterexample\.failedChecks: expected array; found nothing/);
   });
 });

@@ -8,9 +8,9 @@ function event(atMs: number, tie: number, seq: number): SimEvent {
 
 const byKey = (a: SimEvent, b: SimEvent): number => a.atMs - b.atMs || a.tie - b.tie || a.seq - b.seq;
 
-// The heap keeps its keys in typed arrays and its events in a slot table, and hands its arrays
-// to the next queue when it empties (sim/event-queue.ts): the order must be the total order
-// (atMs, tie, seq) through growth, emptying and reuse.
+// The heap keeps its keys in typed arrays and its events in a slot table whose slots are reused
+// (sim/event-queue.ts): the order must be the total order (atMs, tie, seq) through growth,
+// emptying and refilling, also with two queues in use at once.
 describe("EventQueue", () => {
   it("pops in (atMs, tie, seq) order through growth, interleaved pops, emptying and refilling", () => {
     const prng = new Prng("event-queue");
@@ -40,6 +40,29 @@ describe("EventQueue", () => {
       expect(q.pop()).toBeUndefined();
       expect(q.peek()).toBeUndefined();
     }
+  });
+
+  it("keeps two queues filled and emptied side by side apart", () => {
+    const a = new EventQueue();
+    const b = new EventQueue();
+    for (let i = 0; i < 200; i++) {
+      a.push(event(200 - i, 0, i));
+      b.push(event(i, 0, 1_000 + i));
+      if (i % 3 === 0) {
+        a.pop();
+        b.pop();
+      }
+    }
+    const drain = (q: EventQueue): number[] => {
+      const out: number[] = [];
+      for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e.seq);
+      return out;
+    };
+    const fromA = drain(a);
+    const fromB = drain(b);
+    expect(fromA.every((seq) => seq < 200)).toBe(true);
+    expect(fromB.every((seq) => seq >= 1_000)).toBe(true);
+    expect(fromA.length + fromB.length).toBe(400 - 2 * 67);
   });
 
   it("leaves cancelled events in place and lists only live ones", () => {

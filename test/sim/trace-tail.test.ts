@@ -59,4 +59,12 @@ describe("Trace tail", () => {
     t.call(5, "h1", "net.recv", 12, "kv.get");
     expect(t.text()).toBe('5\th1\tnet.recv\t{"call":12,"op":"kv.get"}');
   });
+
+  it("keeps an empty host name as it is, first or later", () => {
+    const t = new Trace();
+    t.step(1, "", "timer");
+    t.step(2, "h1", "timer");
+    t.call(3, "", "net.send", 1, "");
+    expect(t.text().split("\n")).toEqual(['1\t\tstep\t{"e":"timer"}', '2\th1\tstep\t{"e":"timer"}', '3\t\tnet.send\t{"call":1,"op":""}']);
+  });
 });
