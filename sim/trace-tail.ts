@@ -1,4 +1,5 @@
 import type { TraceRecord } from "../src/trace-events.js";
+import { grownFloat64, grownInt32 } from "./typed-columns.js";
 
 /** The network call records kept in columns (Trace.call); their data is `{ call, op }`. */
 export type CallRecordKind = "net.send" | "net.recv" | "net.timeout";
@@ -7,18 +8,6 @@ const callKinds: readonly CallRecordKind[] = ["net.send", "net.recv", "net.timeo
 // Entry codes: >= 0 a step (its label's id); -1..-3 a call record (-1 - its kind's index); -4 a
 // record object (the next one in `objects`).
 const recordCode = -4;
-
-function grownFloat64(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function grownInt32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
 
 const noInt32 = new Int32Array(0);
 const noFloat64 = new Float64Array(0);
@@ -122,25 +111,14 @@ export class TraceTail {
   }
 
   private grow(): void {
-    if (this.codes.length === 0) {
-      this.codes = new Int32Array(256);
-      this.atMs = new Float64Array(256);
-      this.hosts = new Int32Array(256);
-      return;
-    }
-    this.codes = grownInt32(this.codes);
-    this.atMs = grownFloat64(this.atMs);
-    this.hosts = grownInt32(this.hosts);
+    this.codes = grownInt32(this.codes, 256);
+    this.atMs = grownFloat64(this.atMs, 256);
+    this.hosts = grownInt32(this.hosts, 256);
   }
 
   private growCalls(): void {
-    if (this.callIds.length === 0) {
-      this.callIds = new Float64Array(64);
-      this.callOps = new Int32Array(64);
-      return;
-    }
-    this.callIds = grownFloat64(this.callIds);
-    this.callOps = grownInt32(this.callOps);
+    this.callIds = grownFloat64(this.callIds, 64);
+    this.callOps = grownInt32(this.callOps, 64);
   }
 
 

@@ -8,16 +8,17 @@ import type { HttpResponse } from "./http-types.js";
 
 /** A JSON body as Consul's encoder writes it: it ends with a newline. */
 export function jsonBody(value: unknown): string {
+  // Most answers are a bare true or false (every KV write, delete and session destroy): their
+  // bodies are constants, which spares a JSON.stringify call per write (measured with callgrind:
+  // JSON.stringify costs ~3,000 instructions a call, even for a boolean).
+  if (value === true) return "true\n";
+  if (value === false) return "false\n";
   return `${JSON.stringify(value)}\n`;
 }
 
 /** A JSON answer. */
 export function json(status: number, value: unknown, headers?: Record<string, string>): HttpResponse {
-  // Most answers are a bare true or false (every KV write, delete and session destroy): their
-  // bodies are constants, which spares a JSON.stringify call per write (measured with callgrind:
-  // JSON.stringify costs ~3,000 instructions a call, even for a boolean).
-  const body = value === true ? "true\n" : value === false ? "false\n" : jsonBody(value);
-  return encodedJson(status, body, headers);
+  return encodedJson(status, jsonBody(value), headers);
 }
 
 /** A JSON answer whose body is already encoded (by jsonBody). */
