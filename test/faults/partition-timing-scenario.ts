@@ -2,8 +2,14 @@ import { parseScenario } from "../../sim/scenario/load-scenario.js";
 import type { Scenario } from "../../sim/scenario/scenario-schema.js";
 import type { ClientDeadline } from "../../src/client-deadline.js";
 
-/** When w1 holds the lock in both worlds (ms from the start): moments are counted from here. */
-export const holderAcquiredByMs = 100;
+/**
+ * When w1 holds the lock in both worlds (ms from the start): moments are counted from here. The
+ * simulator takes a few ms; a real worker on a busy CI machine took 169 ms once (tsx start-up,
+ * session create, acquire), so at 100 ms the partition of "moment 0" sometimes came before the
+ * lock and the real run told another story. w2 starts at 1 s, so 500 ms keeps the story and
+ * leaves a real worker room.
+ */
+export const holderAcquiredByMs = 500;
 
 /** Options of partitionTimingScenario. */
 export interface PartitionTimingOptions {
