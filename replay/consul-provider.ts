@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { AbortedError, InputError, LocksimError } from "../src/errors.js";
 import { withParentDeathSignal } from "./parent-death-signal.js";
 import { killAtProcessEnd } from "./process-end-guard.js";
+import { removeDevAgentLeftover } from "./dev-agent-leftover.js";
 
 /** A reachable Consul agent and how to let go of it. */
 export interface ConsulAgent {
@@ -133,9 +134,15 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Stops a dev agent, then removes the empty directory it made at start-up (dev-agent-leftover.ts). */
+async function stopDevAgent(child: ChildProcess): Promise<void> {
+  await stopChild(child);
+  await removeDevAgentLeftover();
+}
+
 /**
  * Starts `consul agent -dev` on free loopback ports (a dev agent keeps its state in memory: no data
- * directory to remove). `signal` aborting during start-up stops the child and rejects; `extraArgs`
+ * directory to remove; the empty /tmp/consul-test it makes goes when it stops). `signal` aborting during start-up stops the child and rejects; `extraArgs`
  * are appended to the command line (e.g. `-hcl` with an ACL block, for tests).
  */
 export async function startConsulBinary(options: { binary?: string; readyTimeoutMs?: number; signal?: AbortSignal | undefined; extraArgs?: string[] } = {}): Promise<ConsulAgent> {
@@ -182,12 +189,12 @@ async function startConsulBinaryOnce(options: { binary?: string; readyTimeoutMs?
   try {
     await Promise.race([waitForLeader(addr, options.readyTimeoutMs ?? 30_000), spawnError, rejectOnAbort(options.signal, "starting consul agent -dev")]);
   } catch (error) {
-    await stopChild(child);
+    await stopDevAgent(child);
     throw error;
   }
   spawnError.catch(() => undefined);
   let stopped: Promise<void> | undefined;
-  return { addr, source: "binary", pid: child.pid, stop: () => (stopped ??= stopChild(child)) };
+  return { addr, source: "binary", pid: child.pid, stop: () => (stopped ??= stopDevAgent(child)) };
 }
 
 /** Starts hashicorp/consul in Docker through testcontainers. */
