@@ -9,6 +9,10 @@ const callKinds: readonly CallRecordKind[] = ["net.send", "net.recv", "net.timeo
 // record object (the next one in `objects`).
 const recordCode = -4;
 
+/** The host name of the world's own events, interned up front. */
+const worldHost = "-";
+const worldHostId = 0;
+
 const noInt32 = new Int32Array(0);
 const noFloat64 = new Float64Array(0);
 
@@ -36,12 +40,17 @@ export class TraceTail {
   private callIds = noFloat64;
   private callOps = noInt32;
   private readonly objects: TraceRecord[] = [];
-  // Interned host names and operation names: a run has a handful of each.
-  private readonly names: string[] = [];
-  private readonly nameIds = new Map<string, number>();
-  // The last name looked up and its id; undefined before the first (so that "" is not taken for it).
-  private lastName: string | undefined = undefined;
-  private lastNameId = -1;
+  // Interned host names and operation names: a run has a handful of each. "-" (the world's own
+  // events, a network delivery among them) is always id 0.
+  private readonly names: string[] = [worldHost];
+  private readonly nameIds = new Map<string, number>([[worldHost, worldHostId]]);
+  // The last host and the last operation looked up, and their ids; undefined before the first (so
+  // that "" is not taken for one). Two caches, and "-" outside them: an echo cycle writes host,
+  // host, op, "-", host, host, op, and one shared cache missed on most of them (a Map lookup each).
+  private lastHost: string | undefined = undefined;
+  private lastHostId = -1;
+  private lastOp: string | undefined = undefined;
+  private lastOpId = -1;
   private readonly stepLabelIds = new Map<string, number>();
   private readonly stepData: { e: string }[] = [];
 
@@ -66,7 +75,7 @@ export class TraceTail {
     this.entry(kind === "net.send" ? -1 : kind === "net.recv" ? -2 : -3, atMs, host);
     if (this.calls === this.callIds.length) this.growCalls();
     this.callIds[this.calls] = callId;
-    this.callOps[this.calls] = this.nameId(op);
+    this.callOps[this.calls] = op === this.lastOp ? this.lastOpId : this.opId(op);
     this.calls++;
   }
 
@@ -106,7 +115,7 @@ export class TraceTail {
     if (i === this.codes.length) this.grow();
     this.codes[i] = code;
     this.atMs[i] = atMs;
-    this.hosts[i] = this.nameId(host);
+    this.hosts[i] = host === this.lastHost ? this.lastHostId : host === worldHost ? worldHostId : this.hostId(host);
     this.count = i + 1;
   }
 
@@ -122,17 +131,30 @@ export class TraceTail {
   }
 
 
-  // The id of an interned name; the last one is remembered, since consecutive entries often share it.
+  // A host's id, remembered as the last host (the hit test is inlined at the caller).
+  private hostId(host: string): number {
+    const id = this.nameId(host);
+    this.lastHost = host;
+    this.lastHostId = id;
+    return id;
+  }
+
+  // An operation's id, remembered as the last operation.
+  private opId(op: string): number {
+    const id = this.nameId(op);
+    this.lastOp = op;
+    this.lastOpId = id;
+    return id;
+  }
+
+  // The id of an interned name.
   private nameId(name: string): number {
-    if (name === this.lastName) return this.lastNameId;
     let id = this.nameIds.get(name);
     if (id === undefined) {
       id = this.names.length;
       this.names.push(name);
       this.nameIds.set(name, id);
     }
-    this.lastName = name;
-    this.lastNameId = id;
     return id;
   }
 }
