@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { World } from "../../sim/world.js";
+import { buildEchoWorld } from "../../sim/echo-workload.js";
+import { drainMode } from "../../sim/step-pump.js";
+import type { HostFactory } from "../../sim/host.js";
+
+const run = promisify(execFile);
+
+/** A host that wakes at 10 ms, logs, goes through `depth` awaits (and a nextTick if asked), and logs again. */
+function deepWaker(log: string[], depth: number, withTick: boolean): HostFactory {
+  return (ctx) => ({
+    async run(signal) {
+      await ctx.clock.sleepMs(10, signal);
+      log.push(`${ctx.hostId}:wake`);
+      for (let i = 0; i < depth; i++) await Promise.resolve();
+      if (withTick) await new Promise<void>((resolve) => process.nextTick(resolve));
+      for (let i = 0; i < depth; i++) await Promise.resolve();
+      log.push(`${ctx.hostId}:done`);
+    },
+  });
+}
+
+// Two hosts wake at the same virtual time; the seed decides which goes first. Whichever it is,
+// everything its wake-up released must run before the other host's event.
+async function sameTimeLog(seed: number, depth: number, withTick: boolean): Promise<string[]> {
+  const log: string[] = [];
+  const world = new World({ seed });
+  world.addHost({ id: "a", factory: deepWaker(log, depth, withTick) });
+  world.addHost({ id: "b", factory: deepWaker(log, depth, withTick) });
+  await world.run();
+  return log;
+}
+
+describe("the step pump", () => {
+  it("drains between turns in place in this process (Node's runNextTicks)", () => {
+    expect(drainMode).toBe("in-place");
+  });
+
+  it("runs every continuation an event released, however deep, before the next event", async () => {
+    const firsts = new Set<string>();
+    for (let seed = 1; seed <= 8; seed++) {
+      const log = await sameTimeLog(seed, 200, false);
+      const first = log[0]!.split(":")[0]!;
+      const second = first === "a" ? "b" : "a";
+      expect(log).toEqual([`${first}:wake`, `${first}:done`, `${second}:wake`, `${second}:done`]);
+      firsts.add(first);
+    }
+    // Both orders were seen, so the check covered each host going first.
+    expect(firsts.size).toBe(2);
+  });
+
+  it("also runs a process.nextTick callback that world code queued, and what it released, before the next event", async () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const log = await sameTimeLog(seed, 20, true);
+      expect(log[1]).toBe(log[0]!.replace(":wake", ":done"));
+    }
+  });
+
+  it("gives the same trace with the tick barrier (the fallback under --pending-deprecation)", async () => {
+    const world = buildEchoWorld({ seed: "drain-modes", durationMs: 300_000 });
+    await world.run();
+    const { stdout } = await run("node_modules/.bin/vite-node", ["test/fixtures/echo-hash.ts", "drain-modes", "300000", "mode"], {
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_PENDING_DEPRECATION: "1" },
+    });
+    expect(stdout.trim()).toBe(`tick ${world.trace.hash()}`);
+  });
+});
