@@ -42,12 +42,12 @@ export const realTimers = {
 };
 
 /**
- * Runs `fn` as world code and opens `world`'s step window: guarded calls inside `fn`, and in the
- * continuations it releases, throw, until `leaveWorld` closes the window.
+ * Runs `fn` (with `self` as `this`) as world code and opens `world`'s step window: guarded calls
+ * inside `fn`, and in the continuations it releases, throw, until `leaveWorld` closes the window.
  */
-export function runInWorld<T>(world: GuardOwner, fn: () => T): T {
+export function runInWorld<T, S = undefined>(world: GuardOwner, fn: (this: S) => T, self?: S): T {
   owner = world;
-  return fn();
+  return fn.call(self as S);
 }
 
 /** Closes the step window: the world's drain barrier calls it once the event's continuations have run. */

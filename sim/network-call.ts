@@ -1,12 +1,14 @@
 import type { SimEvent } from "./event-queue.js";
-import { defaultLinkSettings, type LinkSettings, type PendingCall } from "./network-types.js";
+import { defaultLinkSettings, type LinkSettings, type PendingCall, type ServiceHandler } from "./network-types.js";
+import { NetworkTimeoutError } from "./sim-errors.js";
 import { abortedError, stopWaitingOnAbort, type AbortWaiter } from "./abort-waiters.js";
 import type { ListNode } from "./ordered-list.js";
 import type { Scheduler } from "./scheduler.js";
 
-/** What a call tells the network when it settles: stop its keep-alive. */
+/** The network, as its calls see it: it delivers a call's request, and hears when a call settles (stop its keep-alive). */
 export interface CallSettlement {
   settled(call: NetworkCall): void;
+  deliver(call: NetworkCall): void;
 }
 
 /**
@@ -29,6 +31,14 @@ export class NetworkCall implements PendingCall, AbortWaiter {
   pendingPlace: ListNode<NetworkCall> | undefined = undefined;
   /** The call's place among its signal's waiters, left when it settles. */
   abortPlace: ListNode<AbortWaiter> | undefined = undefined;
+  /** The service that answers the request, and the request: what the delivery event hands over. */
+  handler: ServiceHandler | undefined = undefined;
+  request: unknown = undefined;
+  /** The answer on its way back (a call gets at most one): what the receive event hands over. */
+  replyOk = false;
+  replyValue: unknown = undefined;
+  /** The caller's timeout (ms), for the timeout event's error. */
+  timeoutMs = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -60,6 +70,23 @@ export class NetworkCall implements PendingCall, AbortWaiter {
     this.scheduler.recordCall(this.hostId, "net.recv", this.callId, this.op);
     if (ok) this.resolve(value);
     else this.reject(value);
+  }
+
+  // The call's events (SimEvent.target is the call): methods shared by every call, not a closure per message.
+
+  /** The request's delivery event: the request reaches the service. */
+  onDelivery(): void {
+    this.network.deliver(this);
+  }
+
+  /** The answer's arrival event. */
+  onReply(): void {
+    this.receive(this.replyOk, this.replyValue);
+  }
+
+  /** The caller's timeout event. */
+  onTimeout(): void {
+    this.timedOut(new NetworkTimeoutError(`${this.op}: no response within ${this.timeoutMs}ms`, { callId: this.callId, op: this.op, timeoutMs: this.timeoutMs }));
   }
 
   /** No response within `timeoutMs`. */

@@ -1,10 +1,13 @@
 import type { Prng } from "./prng.js";
-import { NetworkConnectionError, NetworkTimeoutError } from "./sim-errors.js";
+import { NetworkConnectionError } from "./sim-errors.js";
 import type { Scheduler } from "./scheduler.js";
 import { NetworkCall } from "./network-call.js";
 import { waitOnAbort } from "./abort-waiters.js";
 import { OrderedList } from "./ordered-list.js";
 import { defaultLinkSettings, type HeldMessage, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type PendingCall, type ServiceHandler } from "./network-types.js";
+
+// A call's events run these methods with the call as `this` (SimEvent.target): no closure per message.
+const { onDelivery, onReply, onTimeout } = NetworkCall.prototype;
 
 export { defaultLinkSettings, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type ServiceHandler } from "./network-types.js";
 
@@ -181,13 +184,8 @@ export class Network {
       call.link = this.link(hostId);
       const timeoutMs = options.timeoutMs;
       if (timeoutMs !== undefined) {
-        call.timeout = scheduler.schedule({
-          delayMs: timeoutMs,
-          hostId,
-          incarnation,
-          label: "net.timeout",
-          run: () => call.timedOut(new NetworkTimeoutError(`${op}: no response within ${timeoutMs}ms`, { callId: call.callId, op, timeoutMs })),
-        });
+        call.timeoutMs = timeoutMs;
+        call.timeout = scheduler.scheduleMethod({ delayMs: timeoutMs, hostId, incarnation, label: "net.timeout", target: call, run: onTimeout });
       }
       if (signal?.aborted) {
         call.onAbort();
@@ -195,7 +193,9 @@ export class Network {
       }
       call.pendingPlace = calls.add(call);
       if (signal) call.abortPlace = waitOnAbort(signal, call);
-      this.send(call, handler, request);
+      call.handler = handler;
+      call.request = request;
+      this.send(call);
     });
   }
 
@@ -205,7 +205,7 @@ export class Network {
   }
 
   /** The request leaves the caller: refused, swallowed by a partition, lost, or on its way. */
-  private send(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
+  private send(call: NetworkCall): void {
     const { hostId, callId, op } = call;
     this.scheduler.recordCall(hostId, "net.send", callId, op);
     const link = call.link;
@@ -213,7 +213,7 @@ export class Network {
     if (cut === "reject") return this.reset(call, "request");
     if (cut === "drop") {
       this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
-      this.hold({ call, dir: "request", resend: () => this.travel(call, handler, request) });
+      this.hold({ call, dir: "request", resend: () => this.travel(call) });
       return this.armKeepAlive(call);
     }
     if (link.partition !== undefined && link.partitionKind === "drop") this.armKeepAlive(call);
@@ -221,19 +221,20 @@ export class Network {
       this.scheduler.record(hostId, "net.lost", { call: callId, op, dir: "request" });
       return;
     }
-    this.travel(call, handler, request);
+    this.travel(call);
   }
 
   // The request is on its way: it arrives after one latency, whatever happens to the caller.
-  private travel(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
-    this.scheduler.schedule({
+  private travel(call: NetworkCall): void {
+    this.scheduler.scheduleMethod({
       delayMs: this.latencyMs(call.link),
       // The world's own event (no host, incarnation 0), written out so that every event the
       // network schedules has one options shape for the scheduler.
       hostId: undefined,
       incarnation: 0,
       label: "net.deliver",
-      run: () => this.deliver(call, handler, request),
+      target: call,
+      run: onDelivery,
     });
   }
 
@@ -241,10 +242,10 @@ export class Network {
    * The request has arrived: the service acts, then its response travels back (unless it is lost)
    * as an event of the caller's incarnation, so a crash in between drops it.
    */
-  private deliver(call: NetworkCall, handler: ServiceHandler, request: unknown): void {
+  deliver(call: NetworkCall): void {
     let result: unknown;
     try {
-      result = handler(request, { from: call.hostId, callId: call.callId });
+      result = call.handler!(call.request, { from: call.hostId, callId: call.callId });
     } catch (error) {
       this.respond(call, false, error);
       return;
@@ -273,12 +274,15 @@ export class Network {
   }
 
   private travelBack(call: NetworkCall, ok: boolean, value: unknown): void {
-    this.scheduler.schedule({
+    call.replyOk = ok;
+    call.replyValue = value;
+    this.scheduler.scheduleMethod({
       delayMs: this.latencyMs(call.link),
       hostId: call.hostId,
       incarnation: call.incarnation,
       label: "net.recv",
-      run: () => call.receive(ok, value),
+      target: call,
+      run: onReply,
     });
   }
 }

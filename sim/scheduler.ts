@@ -18,6 +18,15 @@ export interface ScheduleOptions {
 }
 
 /**
+ * Options of `scheduleMethod`: as `schedule`, but the event runs `run` with `target` as `this`
+ * (a method shared by every event of its kind, instead of a closure made for each).
+ */
+export interface ScheduleMethodOptions<T> extends Omit<ScheduleOptions, "run"> {
+  target: T;
+  run: (this: T) => void;
+}
+
+/**
  * The narrow face of the world that its parts need: the virtual time, a way to queue an event,
  * the trace, and the one fact about hosts that the network needs (which incarnation is live).
  * A host's clock and the network depend on this instead of the World class, so the world can own
@@ -28,6 +37,8 @@ export interface Scheduler {
   readonly nowMs: number;
   /** Queues `run` at a virtual time; returns the event so it can be cancelled. */
   schedule(options: ScheduleOptions): SimEvent;
+  /** Queues `run` to be called on `target` at a virtual time; returns the event so it can be cancelled. */
+  scheduleMethod<T>(options: ScheduleMethodOptions<T>): SimEvent;
   /** Appends to the trace at the current virtual time (`host` undefined means the world). */
   record<K extends TraceKind>(host: string | undefined, kind: K, ...data: TraceArgs<K>): void;
   /** Appends a network call record (data `{ call, op }`) at the current virtual time: `record` without building the data object. */

@@ -1,5 +1,7 @@
 import type { Clock } from "../src/ports/clock.js";
 import type { Scheduler } from "./scheduler.js";
+import type { SimEvent } from "./event-queue.js";
+import type { ListNode } from "./ordered-list.js";
 import { abortedError, stopWaitingOnAbort, waitOnAbort, type AbortWaiter } from "./abort-waiters.js";
 
 /** What a SimClock reads from its host: the id and incarnation that own its timers, and the host's drift. */
@@ -46,23 +48,38 @@ export class SimClock implements Clock {
         scheduler.schedule({ delayMs, hostId, incarnation, label: "timer", run: resolve });
         return;
       }
-      const waiter: AbortWaiter = {
-        onAbort() {
-          event.cancelled = true;
-          reject(abortedError("sleepMs", signal.reason));
-        },
-      };
-      const event = scheduler.schedule({
-        delayMs,
-        hostId,
-        incarnation,
-        label: "timer",
-        run: () => {
-          stopWaitingOnAbort(place);
-          resolve();
-        },
-      });
-      const place = waitOnAbort(signal, waiter);
+      const sleep = new Sleep(signal, resolve, reject);
+      sleep.event = scheduler.scheduleMethod({ delayMs, hostId, incarnation, label: "timer", target: sleep, run: onWake });
+      sleep.place = waitOnAbort(signal, sleep);
     });
   }
 }
+
+/**
+ * A sleep that its signal can cut short: its timer event runs `onWake` on it (SimEvent.target), and
+ * its signal's abort `onAbort`. One object per sleep, where a waiter object, its method and the
+ * timer's closure were three.
+ */
+class Sleep implements AbortWaiter {
+  event: SimEvent | undefined = undefined;
+  place: ListNode<AbortWaiter> | undefined = undefined;
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly resolve: () => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** The timer fired: the sleep is over. */
+  onWake(): void {
+    stopWaitingOnAbort(this.place!);
+    this.resolve();
+  }
+
+  onAbort(): void {
+    this.event!.cancelled = true;
+    this.reject(abortedError("sleepMs", this.signal.reason));
+  }
+}
+
+const { onWake } = Sleep.prototype;

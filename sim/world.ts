@@ -8,10 +8,10 @@ import { beaconStep } from "./progress-beacon.js";
 import { acquireGuard, leaveWorld, runInWorld, type GuardOwner } from "./determinism-guard.js";
 import { afterDrain } from "./step-pump.js";
 import { WorldAssertionError, type DeterminismError } from "./sim-errors.js";
-import type { ScheduleOptions, Scheduler } from "./scheduler.js";
+import type { ScheduleMethodOptions, ScheduleOptions, Scheduler } from "./scheduler.js";
 import { stopBefore, type RunOptions, type RunResult, type WorldOptions } from "./run-bounds.js";
 
-export type { ScheduleOptions } from "./scheduler.js";
+export type { ScheduleMethodOptions, ScheduleOptions } from "./scheduler.js";
 
 export type { RunOptions, RunResult, StopReason, WorldOptions } from "./run-bounds.js";
 
@@ -89,6 +89,15 @@ export class World implements GuardOwner, Scheduler {
 
   /** Queues `run` at a virtual time; returns the event so it can be cancelled. Throws WorldAssertionError for a time in the past or an unknown host. */
   schedule(options: ScheduleOptions): SimEvent {
+    return this.enqueue(options, options.run as SimEvent["run"], undefined);
+  }
+
+  /** `schedule` for a method: the event calls `run` on `target` (see SimEvent.target). */
+  scheduleMethod<T>(options: ScheduleMethodOptions<T>): SimEvent {
+    return this.enqueue(options, options.run as SimEvent["run"], options.target);
+  }
+
+  private enqueue(options: Omit<ScheduleOptions, "run">, run: SimEvent["run"], target: unknown): SimEvent {
     const atMs = options.atMs ?? this.now + (options.delayMs ?? 0);
     if (!(atMs >= this.now)) {
       const expected = `event "${options.label}" at or after now (${this.now}ms)`;
@@ -102,7 +111,8 @@ export class World implements GuardOwner, Scheduler {
       hostId,
       incarnation: options.incarnation ?? (hostId === undefined ? 0 : this.incarnationOf(hostId)),
       label: options.label,
-      run: options.run,
+      run,
+      target,
       cancelled: false,
     };
     this.queue.push(event);
@@ -338,7 +348,7 @@ export class World implements GuardOwner, Scheduler {
     beaconStep(this.stepCount, this.now, hostId);
     if (this.traceSteps) this.trace.step(this.now, hostId ?? "-", event.label);
     try {
-      runInWorld(this, event.run);
+      runInWorld<void, unknown>(this, event.run, event.target);
     } catch (error) {
       if (hostId !== undefined) this.failHost(hostId, error);
       else throw error;

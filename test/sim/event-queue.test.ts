@@ -3,7 +3,7 @@ import { EventQueue, type SimEvent } from "../../sim/event-queue.js";
 import { Prng } from "../../sim/prng.js";
 
 function event(atMs: number, tie: number, seq: number): SimEvent {
-  return { atMs, tie, seq, hostId: undefined, incarnation: 0, label: `e${seq}`, run: () => {}, cancelled: false };
+  return { atMs, tie, seq, hostId: undefined, incarnation: 0, label: `e${seq}`, run: () => {}, target: undefined, cancelled: false };
 }
 
 const byKey = (a: SimEvent, b: SimEvent): number => a.atMs - b.atMs || a.tie - b.tie || a.seq - b.seq;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Host, type HostContext, type HostFactory, type HostOutcome, type HostPorts } from "../../sim/host.js";
 import type { SimEvent } from "../../sim/event-queue.js";
-import type { ScheduleOptions, Scheduler } from "../../sim/scheduler.js";
+import type { ScheduleMethodOptions, ScheduleOptions, Scheduler } from "../../sim/scheduler.js";
 import { WorldAssertionError } from "../../sim/sim-errors.js";
 import { LocksimError } from "../../src/errors.js";
 import { Prng } from "../../sim/prng.js";
@@ -12,6 +12,14 @@ class FakeScheduler implements Scheduler {
   readonly scheduled: SimEvent[] = [];
 
   schedule(options: ScheduleOptions): SimEvent {
+    return this.enqueue(options, options.run as SimEvent["run"], undefined);
+  }
+
+  scheduleMethod<T>(options: ScheduleMethodOptions<T>): SimEvent {
+    return this.enqueue(options, options.run as SimEvent["run"], options.target);
+  }
+
+  private enqueue(options: Omit<ScheduleOptions, "run">, run: SimEvent["run"], target: unknown): SimEvent {
     const event: SimEvent = {
       atMs: options.atMs ?? this.nowMs + (options.delayMs ?? 0),
       tie: 0,
@@ -19,7 +27,8 @@ class FakeScheduler implements Scheduler {
       hostId: options.hostId,
       incarnation: options.incarnation ?? 0,
       label: options.label,
-      run: options.run,
+      run,
+      target,
       cancelled: false,
     };
     this.scheduled.push(event);
@@ -58,7 +67,7 @@ function controllable(): { factory: HostFactory; contexts: HostContext[]; signal
 }
 
 function event(host: Host, label = "e"): SimEvent {
-  return { atMs: 0, tie: 0, seq: 0, hostId: host.id, incarnation: host.incarnation, label, run: () => undefined, cancelled: false };
+  return { atMs: 0, tie: 0, seq: 0, hostId: host.id, incarnation: host.incarnation, label, run: () => undefined, target: undefined, cancelled: false };
 }
 
 function expectAssertion(fn: () => unknown, operation: string, seen: string): void {
