@@ -8,6 +8,7 @@ import { InputError } from "../src/errors.js";
 import { exitCodes } from "./exit-codes.js";
 import { mergeSummaryFiles } from "../properties/merge-summaries.js";
 import { sweepSeed } from "./options.js";
+import type { CheckName } from "../sim/scenario/scenario-schema.js";
 
 /** Flags of `locksim check`. */
 export interface CheckFlags {
@@ -53,8 +54,29 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
   if (flags.html) await writeCounterexampleHtml(flags.html, summary, await loadWorker(ref));
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
-  const unsafe = summary.counterexample !== undefined || safetyChecks.some((c) => summary.violations[c] > 0);
-  return unsafe || summary.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
+  return sweepExitCode(summary);
+}
+
+/** What decides a sweep's exit code, an unsharded one's or a merge's. */
+interface SweepOutcome {
+  counterexample?: unknown;
+  violations: Record<CheckName, number>;
+  unreachedMarks: readonly unknown[];
+}
+
+/** The safety checks a sweep saw violated: with a counterexample, or counted under --keep-going (which keeps none). */
+function brokenSafetyChecks(s: SweepOutcome): CheckName[] {
+  return safetyChecks.filter((c) => (s.violations[c] ?? 0) > 0);
+}
+
+/**
+ * Exit 1 when a safety check was violated, whether a counterexample was kept or only counted
+ * (--keep-going judges every run and keeps none), or when a required mark was never reached.
+ * `merge` answers as the unsharded sweep would.
+ */
+function sweepExitCode(s: SweepOutcome): number {
+  const unsafe = s.counterexample !== undefined || brokenSafetyChecks(s).length > 0;
+  return unsafe || s.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
 }
 
 /** `--require-marks a,b`, or `default`: the reference kind's default set. */
@@ -72,7 +94,10 @@ export async function mergeCommand(files: string[], flags: { json?: boolean }): 
   else {
     process.stdout.write(`${merged.worker}: ${merged.runs} run(s) over ${files.length} shard(s), seed ${merged.seed}; violations ${JSON.stringify(merged.violations)}\n`);
     const c = merged.counterexample;
-    process.stdout.write(c ? `first counterexample at run ${c.foundAtRun}: ${c.failedChecks.join(", ")}: ${c.detail}\n  replay: ${c.replay}\n` : "no safety check violated\n");
+    const broken = brokenSafetyChecks(merged);
+    if (c) process.stdout.write(`first counterexample at run ${c.foundAtRun}: ${c.failedChecks.join(", ")}: ${c.detail}\n  replay: ${c.replay}\n`);
+    else if (broken.length > 0) process.stdout.write(`SAFETY VIOLATED: ${broken.map((k) => `${k} in ${merged.violations[k]} run(s)`).join(", ")} (the shards ran with --keep-going, which shrinks none)\n`);
+    else process.stdout.write("no safety check violated\n");
   }
-  return merged.counterexample || merged.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
+  return sweepExitCode(merged);
 }

@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { mergeCommand } from "../../cli/check-command.js";
 import { mergeSummaryFiles } from "../../properties/merge-summaries.js";
 import { runSweep } from "../../properties/sweep.js";
 import { InputError } from "../../src/errors.js";
@@ -61,5 +62,29 @@ describe("locksim merge: summary files", () => {
     const thinCounterexample = join(dir, "thin.json");
     await writeFile(thinCounterexample, JSON.stringify({ ...good, counterexample: { foundAtRun: 3 } }));
     await expect(mergeSummaryFiles([thinCounterexample])).rejects.toThrow(/thin\.json: field counterexample\.failedChecks: expected array; found nothing/);
+  });
+
+  // Under --keep-going no run stops a shard and none is shrunk, so a shard's summary counts its
+  // violations without a counterexample. merge once answered 0 and "no safety check violated" for
+  // such shards, where the unsharded sweep exits 1.
+  it("exits 1 when shards that ran with --keep-going counted safety violations, and says which", { timeout: 60_000 }, async () => {
+    const files: string[] = [];
+    for (const index of [1, 2]) {
+      const summary = await runSweep({ worker: "naive", runs: 400, seed: 5, threads: 1, keepGoing: true, shard: { index, count: 2 } });
+      expect(summary.counterexample).toBeUndefined();
+      const file = join(dir, `keep-going-${index}.json`);
+      await writeFile(file, JSON.stringify(summary));
+      files.push(file);
+    }
+    const merged = await mergeSummaryFiles(files);
+    expect(merged.violations.atMostOnce).toBeGreaterThan(0);
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      expect(await mergeCommand(files, {})).toBe(1);
+    } finally {
+      write.mockRestore();
+    }
+    expect(out.join("")).toContain(`SAFETY VIOLATED: atMostOnce in ${merged.violations.atMostOnce} run(s)`);
   });
 });
