@@ -81,7 +81,9 @@ export class NetworkCall implements PendingCall, AbortWaiter {
 
   /** The answer's arrival event. */
   onReply(): void {
-    this.receive(this.replyOk, this.replyValue);
+    const value = this.replyValue;
+    this.replyValue = undefined;
+    this.receive(this.replyOk, value);
   }
 
   /** The caller's timeout event. */

@@ -245,7 +245,10 @@ export class Network {
   deliver(call: NetworkCall): void {
     let result: unknown;
     try {
-      result = call.handler!(call.request, { from: call.hostId, callId: call.callId });
+      const request = call.request;
+      // Delivered once: the call no longer holds the request (it may wait long for a blocking answer).
+      call.request = undefined;
+      result = call.handler!(request, { from: call.hostId, callId: call.callId });
     } catch (error) {
       this.respond(call, false, error);
       return;
