@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { AbortedError } from "../src/errors.js";
 import { ConsulProviderError, freePort, rejectOnAbort, sleep, waitForLeader } from "./consul-provider.js";
 import { withParentDeathSignal } from "./parent-death-signal.js";
+import { consulLeftover } from "./dev-agent-leftover.js";
 import { atProcessEnd, killAtProcessEnd } from "./process-end-guard.js";
 
 /** One server of a local cluster. */
@@ -145,6 +146,7 @@ async function launchAgents(dir: string, count: number): Promise<LaunchedAgents>
     // Dies with this process even if stop() is never reached (process-end-guard.ts), on Linux even
     // when this process is SIGKILLed (parent-death-signal.ts).
     const command = withParentDeathSignal("consul", args);
+    consulLeftover.noteStart();
     const child = spawn(command.command, command.args, { stdio: "ignore" });
     child.on("error", () => undefined);
     killAtProcessEnd(child);
@@ -175,6 +177,7 @@ async function startOnce(count: number, readyTimeoutMs: number, signal: AbortSig
       await Promise.all(agents.children.map((c) => kill(c, "SIGKILL")));
       await rm(dir, { recursive: true, force: true });
       forgetDir();
+      await consulLeftover.remove();
     })());
   // An agent that exits during start-up (a port taken meanwhile) means the attempt cannot succeed.
   const earlyExit = new Promise<never>((_, reject) => {
@@ -266,6 +269,7 @@ async function gracefulLeave(server: ServerProc): Promise<void> {
     server.child.once("exit", () => resolve());
   });
   await new Promise<void>((resolve, reject) => {
+    consulLeftover.noteStart();
     const cmd = spawn("consul", ["leave", `-http-addr=${server.httpAddr}`], { stdio: "ignore" });
     cmd.once("error", reject);
     cmd.once("exit", (code) => (code === 0 ? resolve() : reject(new ConsulProviderError(`consul leave on ${server.node} exited ${code}`, { node: server.node }))));

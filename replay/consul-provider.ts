@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { AbortedError, InputError, LocksimError } from "../src/errors.js";
 import { withParentDeathSignal } from "./parent-death-signal.js";
 import { killAtProcessEnd } from "./process-end-guard.js";
-import { removeDevAgentLeftover } from "./dev-agent-leftover.js";
+import { consulLeftover } from "./dev-agent-leftover.js";
 
 /** A reachable Consul agent and how to let go of it. */
 export interface ConsulAgent {
@@ -134,16 +134,17 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Stops a dev agent, then removes the empty directory it made at start-up (dev-agent-leftover.ts). */
+/** Stops a dev agent, then removes the empty directory consul made at start-up (dev-agent-leftover.ts). */
 async function stopDevAgent(child: ChildProcess): Promise<void> {
   await stopChild(child);
-  await removeDevAgentLeftover();
+  await consulLeftover.remove();
 }
 
 /**
  * Starts `consul agent -dev` on free loopback ports (a dev agent keeps its state in memory: no data
- * directory to remove; the empty /tmp/consul-test it makes goes when it stops). `signal` aborting during start-up stops the child and rejects; `extraArgs`
- * are appended to the command line (e.g. `-hcl` with an ACL block, for tests).
+ * directory to remove; the empty /tmp/consul-test that consul makes goes when it stops). `signal`
+ * aborting during start-up stops the child and rejects; `extraArgs` are appended to the command
+ * line (e.g. `-hcl` with an ACL block, for tests).
  */
 export async function startConsulBinary(options: { binary?: string; readyTimeoutMs?: number; signal?: AbortSignal | undefined; extraArgs?: string[] } = {}): Promise<ConsulAgent> {
   // A port free a moment ago can be taken by another process before the agent binds it; the agent
@@ -173,6 +174,7 @@ async function startConsulBinaryOnce(options: { binary?: string; readyTimeoutMs?
   // user's process (or a vitest worker) with no handler of its own, process.exit, and on Linux
   // even a SIGKILL (parent-death-signal.ts).
   const command = withParentDeathSignal(options.binary ?? "consul", args);
+  consulLeftover.noteStart();
   const child = spawn(command.command, command.args, { stdio: ["ignore", "pipe", "pipe"] });
   killAtProcessEnd(child);
   let output = "";

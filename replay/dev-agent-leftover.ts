@@ -1,22 +1,40 @@
+import { existsSync } from "node:fs";
 import { rmdir } from "node:fs/promises";
 
 /**
- * The directory Consul 1.8.7's `agent -dev` creates at start-up and never removes: the path is fixed
- * in its binary (it does not read TMPDIR; checked by starting Debian's consul 1.8.7 with TMPDIR set
- * elsewhere), and the agent leaves it empty.
+ * The directory every `consul` command of Debian's 1.8.7 creates at start-up and never removes:
+ * its linked-in test helper package (sdk/testutil) makes `/tmp/consul-test` in an init function,
+ * a path fixed in the binary (TMPDIR is not read; `consul version` alone creates it). Agents leave
+ * it empty.
  */
-export const devAgentLeftoverPath = "/tmp/consul-test";
+export const consulLeftoverPath = "/tmp/consul-test";
 
 /**
- * Removes what a dev agent of ours left behind, once it has stopped: the directory goes only if it
- * is empty (rmdir refuses otherwise), so nothing anyone stored there is lost. Another dev agent
- * still running does not need it (it stays empty while the agent runs), and every dev agent
- * creates it again when it starts.
+ * The leftover directory of the consul processes this process starts: removed after they stop,
+ * unless it was there before the first of them started (then it is someone else's, say a Go test
+ * run's, and stays). Only an empty directory goes (rmdir refuses otherwise), so nothing stored
+ * there is lost; a consul process still running does not use it after start-up.
  */
-export async function removeDevAgentLeftover(path: string = devAgentLeftoverPath): Promise<void> {
-  try {
-    await rmdir(path);
-  } catch {
-    // Not there (another stop removed it), not empty, or not ours to remove: leave it as it is.
+export class ConsulLeftover {
+  private existedBefore: boolean | undefined;
+
+  constructor(readonly path: string = consulLeftoverPath) {}
+
+  /** Call before starting a consul process: the first call notes whether the directory is already there. */
+  noteStart(): void {
+    this.existedBefore ??= existsSync(this.path);
+  }
+
+  /** Call after stopping consul processes: removes the directory if this process's consul made it and left it empty. */
+  async remove(): Promise<void> {
+    if (this.existedBefore !== false) return;
+    try {
+      await rmdir(this.path);
+    } catch {
+      // Not there (another stop removed it) or not empty: leave it as it is.
+    }
   }
 }
+
+/** The leftover of the consul processes locksim starts (dev agents, cluster servers, `consul leave`). */
+export const consulLeftover = new ConsulLeftover();

@@ -2,38 +2,53 @@ import { mkdtemp, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { removeDevAgentLeftover } from "../../replay/dev-agent-leftover.js";
+import { ConsulLeftover } from "../../replay/dev-agent-leftover.js";
 
-// The directory a stopped dev agent leaves (consul 1.8.7 makes /tmp/consul-test itself): removed
-// when empty, kept when anyone put something in it. A temp path stands in for the fixed one, so
-// that agents other test files run at the same time are not disturbed.
-describe("removeDevAgentLeftover", () => {
+// The directory consul 1.8.7 makes at start-up (/tmp/consul-test) and never removes. A temp path
+// stands in for the fixed one, so that consul processes other test files run meanwhile are not
+// disturbed; the directory "consul makes" is made by the test after noteStart.
+describe("ConsulLeftover", () => {
   let root: string | undefined;
   afterEach(async () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
   const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+  const fresh = async (): Promise<string> => join((root = await mkdtemp(join(tmpdir(), "locksim-leftover-"))), "consul-test");
 
-  it("removes the directory when it is empty", async () => {
-    root = await mkdtemp(join(tmpdir(), "locksim-leftover-"));
-    const dir = join(root, "consul-test");
-    await mkdir(dir);
-    await removeDevAgentLeftover(dir);
-    expect(await exists(dir)).toBe(false);
+  it("removes the directory our consul made, once it is empty", async () => {
+    const leftover = new ConsulLeftover(await fresh());
+    leftover.noteStart();
+    await mkdir(leftover.path);
+    await leftover.remove();
+    expect(await exists(leftover.path)).toBe(false);
+  });
+
+  it("keeps it when it was there before our first consul started", async () => {
+    const leftover = new ConsulLeftover(await fresh());
+    await mkdir(leftover.path);
+    leftover.noteStart();
+    leftover.noteStart();
+    await leftover.remove();
+    expect(await exists(leftover.path)).toBe(true);
   });
 
   it("keeps it, and what is in it, when it is not empty", async () => {
-    root = await mkdtemp(join(tmpdir(), "locksim-leftover-"));
-    const dir = join(root, "consul-test");
-    await mkdir(dir);
-    await writeFile(join(dir, "kept.txt"), "someone's file");
-    await removeDevAgentLeftover(dir);
-    expect(await exists(join(dir, "kept.txt"))).toBe(true);
+    const leftover = new ConsulLeftover(await fresh());
+    leftover.noteStart();
+    await mkdir(leftover.path);
+    await writeFile(join(leftover.path, "kept.txt"), "someone's file");
+    await leftover.remove();
+    expect(await exists(join(leftover.path, "kept.txt"))).toBe(true);
   });
 
-  it("does nothing when the directory is not there", async () => {
-    root = await mkdtemp(join(tmpdir(), "locksim-leftover-"));
-    await expect(removeDevAgentLeftover(join(root, "absent"))).resolves.toBeUndefined();
+  it("does nothing before any consul started, or when the directory is gone", async () => {
+    const leftover = new ConsulLeftover(await fresh());
+    await mkdir(leftover.path);
+    await leftover.remove();
+    expect(await exists(leftover.path)).toBe(true);
+    const gone = new ConsulLeftover(join(root!, "absent"));
+    gone.noteStart();
+    await expect(gone.remove()).resolves.toBeUndefined();
   });
 });
