@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, rmdirSync } from "node:fs";
 import { rmdir } from "node:fs/promises";
 
 /**
@@ -10,31 +11,53 @@ import { rmdir } from "node:fs/promises";
 export const consulLeftoverPath = "/tmp/consul-test";
 
 /**
- * The leftover directory of the consul processes this process starts: removed after they stop,
- * unless it was there before the first of them started (then it is someone else's, say a Go test
- * run's, and stays). Only an empty directory goes (rmdir refuses otherwise), so nothing stored
- * there is lost; a consul process still running does not use it after start-up.
+ * The leftover directory of the consul processes this process starts: removed after they stop if
+ * one of them made it (it was not there when that one started), never when it was there all along
+ * (then it is someone else's, say a Go test run's). Only an empty directory goes (rmdir refuses
+ * otherwise), so nothing stored there is lost; a consul process still running does not use it
+ * after start-up, and several of ours running at once (test files in parallel) each remove it
+ * after their own stop if they made it.
  */
 export class ConsulLeftover {
-  private existedBefore: boolean | undefined;
+  private madeByUs = false;
 
   constructor(readonly path: string = consulLeftoverPath) {}
 
-  /** Call before starting a consul process: the first call notes whether the directory is already there. */
+  /** Call right before starting a consul process: if the directory is not there, that process will make it. */
   noteStart(): void {
-    this.existedBefore ??= existsSync(this.path);
+    if (!existsSync(this.path)) this.madeByUs = true;
   }
 
-  /** Call after stopping consul processes: removes the directory if this process's consul made it and left it empty. */
+  /** Call after stopping consul processes: removes the directory if one of ours made it and it is empty. */
   async remove(): Promise<void> {
-    if (this.existedBefore !== false) return;
+    if (!this.madeByUs) return;
+    this.madeByUs = false;
     try {
       await rmdir(this.path);
     } catch {
       // Not there (another stop removed it) or not empty: leave it as it is.
     }
   }
+
+  /** `remove` for a consul command that has already exited, synchronously (probes such as `consul version`). */
+  removeNow(): void {
+    if (!this.madeByUs) return;
+    this.madeByUs = false;
+    try {
+      rmdirSync(this.path);
+    } catch {
+      // As in remove.
+    }
+  }
 }
 
 /** The leftover of the consul processes locksim starts (dev agents, cluster servers, `consul leave`). */
 export const consulLeftover = new ConsulLeftover();
+
+/** Whether `consul version` runs (a consul binary is on PATH), leaving no /tmp/consul-test behind. */
+export function consulBinaryRuns(binary = "consul"): boolean {
+  consulLeftover.noteStart();
+  const ok = spawnSync(binary, ["version"]).status === 0;
+  consulLeftover.removeNow();
+  return ok;
+}

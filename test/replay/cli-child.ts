@@ -1,12 +1,13 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { withParentDeathSignal } from "../../replay/parent-death-signal.js";
 import { killAtProcessEnd } from "../../replay/process-end-guard.js";
+import { consulBinaryRuns } from "../../replay/dev-agent-leftover.js";
 import { ownChild } from "../test-children.js";
 
 /** Whether a consul binary is on PATH; with CI=true its absence is an error, not a skip. */
 export function requireConsulBinary(what: string): boolean {
-  const have = spawnSync("consul", ["version"]).status === 0;
+  const have = consulBinaryRuns();
   if (!have && process.env.CI) throw new Error(`CI=true but no consul binary on PATH for ${what}`);
   return have;
 }

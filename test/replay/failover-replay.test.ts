@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../sim/scenario/load-scenario.js";
 import { replaySideBySide } from "../../replay/replay-real.js";
 import { timelineShape } from "./timeline-shape.js";
+import { consulBinaryRuns } from "../../replay/dev-agent-leftover.js";
 
 // leader-failover-during-task replayed on local 3-server clusters of real agents (one per worker
 // kind, started and torn down by the replay). Needs a consul binary: in CI .ci/run installs it.
-const haveConsul = await import("node:child_process").then(({ spawnSync }) => spawnSync("consul", ["version"]).status === 0);
+const haveConsul = consulBinaryRuns();
 if (!haveConsul && process.env.CI) throw new Error("CI=true but no consul binary on PATH for the 3-server failover replay");
 
 describe.skipIf(!haveConsul)("leader-failover-during-task on a real 3-server cluster", () => {

@@ -7,6 +7,7 @@ import { freePort, startConsulBinary, type ConsulAgent } from "../../replay/cons
 import { preflightConsul } from "../../replay/preflight.js";
 import { killAtProcessEnd } from "../../replay/process-end-guard.js";
 import { InputError } from "../../src/errors.js";
+import { consulLeftover } from "../../replay/dev-agent-leftover.js";
 import { agentState, requireConsulBinary, runCli, startCli } from "./cli-child.js";
 
 // `locksim cleanup` after a run that could not clean up (SIGKILL), and the preflight of real runs:
@@ -131,9 +132,11 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     // One server of an expected three never elects a leader: it answers, with leader "".
     const [http, lan, wan, server] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const args = ["agent", "-server", "-bootstrap-expect", "3", "-data-dir", join(tmp, "leaderless"), "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", String(http), "-dns-port", "-1", "-grpc-port", "-1", "-serf-lan-port", String(lan), "-serf-wan-port", String(wan), "-server-port", String(server), "-node", "locksim-leaderless"];
+    consulLeftover.noteStart();
     const lone = spawn("consul", args, { stdio: "ignore" });
     killAtProcessEnd(lone);
-    agents.push({ addr: "", source: "binary", stop: () => new Promise((resolve) => (lone.exitCode !== null ? resolve() : (lone.once("exit", () => resolve()), lone.kill("SIGKILL")))) });
+    const exited = (): Promise<void> => new Promise((resolve) => (lone.exitCode !== null ? resolve() : (lone.once("exit", () => resolve()), lone.kill("SIGKILL"))));
+    agents.push({ addr: "", source: "binary", stop: () => exited().then(() => consulLeftover.remove()) });
     const addr = `http://127.0.0.1:${http}`;
     for (let i = 0; i < 200 && !(await fetch(`${addr}/v1/status/leader`).then((x) => x.ok, () => false)); i++) await sleep(50);
     const t0 = performance.now();
