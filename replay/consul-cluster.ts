@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { AbortedError } from "../src/errors.js";
 import { ConsulProviderError, freePort, rejectOnAbort, sleep, waitForLeader } from "./consul-provider.js";
 import { withParentDeathSignal } from "./parent-death-signal.js";
-import { consulLeftover } from "./dev-agent-leftover.js";
+import { consulLeftover } from "./consul-leftover.js";
 import { atProcessEnd, killAtProcessEnd } from "./process-end-guard.js";
 
 /** One server of a local cluster. */
@@ -177,7 +177,7 @@ async function startOnce(count: number, readyTimeoutMs: number, signal: AbortSig
       await Promise.all(agents.children.map((c) => kill(c, "SIGKILL")));
       await rm(dir, { recursive: true, force: true });
       forgetDir();
-      await consulLeftover.remove();
+      consulLeftover.remove();
     })());
   // An agent that exits during start-up (a port taken meanwhile) means the attempt cannot succeed.
   const earlyExit = new Promise<never>((_, reject) => {

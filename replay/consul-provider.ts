@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { AbortedError, InputError, LocksimError } from "../src/errors.js";
 import { withParentDeathSignal } from "./parent-death-signal.js";
 import { killAtProcessEnd } from "./process-end-guard.js";
-import { consulLeftover } from "./dev-agent-leftover.js";
+import { consulLeftover } from "./consul-leftover.js";
 
 /** A reachable Consul agent and how to let go of it. */
 export interface ConsulAgent {
@@ -134,10 +134,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Stops a dev agent, then removes the empty directory consul made at start-up (dev-agent-leftover.ts). */
+/** Stops a dev agent, then removes the empty directory consul made at start-up (consul-leftover.ts). */
 async function stopDevAgent(child: ChildProcess): Promise<void> {
   await stopChild(child);
-  await consulLeftover.remove();
+  consulLeftover.remove();
 }
 
 /**

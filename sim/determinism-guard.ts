@@ -9,10 +9,10 @@ import { DeterminismError } from "./sim-errors.js";
  * Which code is "the world's" is decided by the world's step window: the world runs each event
  * inside `runInWorld`, which makes it the guard's owner, and stays the owner while the promise
  * continuations that event released run, until its drain barrier calls `leaveWorld`. That window
- * holds world code only: a step starts from an empty microtask queue (the barrier drains it in
- * place, or is a process.nextTick callback or a macrotask: sim/step-pump.ts), so every
- * continuation that runs in it was released by the event. Code that is not the world's, such as the test runner's own timers firing between two
- * steps, runs outside every window and sees the real functions. That is why the patch is
+ * holds world code only: a step starts from an empty microtask queue (the pump drains it in place
+ * or ends the turn with a macrotask: sim/step-pump.ts), so every continuation that runs in it was
+ * released by the event. Code that is not the world's, such as the test runner's own timers firing
+ * between two steps, runs outside every window and sees the real functions. That is why the patch is
  * process-wide but the check is per call.
  *
  * An AsyncLocalStorage context did this before; on Node 20 it turns on promise hooks for every

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { withParentDeathSignal } from "../../replay/parent-death-signal.js";
 import { killAtProcessEnd } from "../../replay/process-end-guard.js";
-import { consulBinaryRuns } from "../../replay/dev-agent-leftover.js";
+import { consulBinaryRuns } from "../../replay/consul-leftover.js";
 import { ownChild } from "../test-children.js";
 
 /** Whether a consul binary is on PATH; with CI=true its absence is an error, not a skip. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../sim/scenario/load-scenario.js";
 import { replaySideBySide } from "../../replay/replay-real.js";
 import { timelineShape } from "./timeline-shape.js";
-import { consulBinaryRuns } from "../../replay/dev-agent-leftover.js";
+import { consulBinaryRuns } from "../../replay/consul-leftover.js";
 
 // leader-failover-during-task replayed on local 3-server clusters of real agents (one per worker
 // kind, started and torn down by the replay). Needs a consul binary: in CI .ci/run installs it.

@@ -7,7 +7,7 @@ import { freePort, startConsulBinary, type ConsulAgent } from "../../replay/cons
 import { preflightConsul } from "../../replay/preflight.js";
 import { killAtProcessEnd } from "../../replay/process-end-guard.js";
 import { InputError } from "../../src/errors.js";
-import { consulLeftover } from "../../replay/dev-agent-leftover.js";
+import { consulLeftover } from "../../replay/consul-leftover.js";
 import { agentState, requireConsulBinary, runCli, startCli } from "./cli-child.js";
 
 // `locksim cleanup` after a run that could not clean up (SIGKILL), and the preflight of real runs:

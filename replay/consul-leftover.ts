@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, rmdirSync } from "node:fs";
-import { rmdir } from "node:fs/promises";
 
 /**
  * The directory every `consul` command of Debian's 1.8.7 creates at start-up and never removes:
@@ -29,24 +28,13 @@ export class ConsulLeftover {
   }
 
   /** Call after stopping consul processes: removes the directory if one of ours made it and it is empty. */
-  async remove(): Promise<void> {
-    if (!this.madeByUs) return;
-    this.madeByUs = false;
-    try {
-      await rmdir(this.path);
-    } catch {
-      // Not there (another stop removed it) or not empty: leave it as it is.
-    }
-  }
-
-  /** `remove` for a consul command that has already exited, synchronously (probes such as `consul version`). */
-  removeNow(): void {
+  remove(): void {
     if (!this.madeByUs) return;
     this.madeByUs = false;
     try {
       rmdirSync(this.path);
     } catch {
-      // As in remove.
+      // Not there (another stop removed it) or not empty: leave it as it is.
     }
   }
 }
@@ -58,6 +46,6 @@ export const consulLeftover = new ConsulLeftover();
 export function consulBinaryRuns(binary = "consul"): boolean {
   consulLeftover.noteStart();
   const ok = spawnSync(binary, ["version"]).status === 0;
-  consulLeftover.removeNow();
+  consulLeftover.remove();
   return ok;
 }
