@@ -9,6 +9,7 @@ import { exitCodes } from "./exit-codes.js";
 import { mergeSummaryFiles } from "../properties/merge-summaries.js";
 import { sweepSeed } from "./options.js";
 import type { CheckName } from "../sim/scenario/scenario-schema.js";
+import type { RunFailure } from "../properties/sweep-batch.js";
 
 /** Flags of `locksim check`. */
 export interface CheckFlags {
@@ -31,7 +32,9 @@ export interface CheckFlags {
 /**
  * `locksim check`: the property sweep over generated workloads and fault plans, for a reference
  * kind or the user's own module (its threads load the module). Exit 0 when no safety check was
- * violated, 1 with a shrunk counterexample saved and its replay command printed.
+ * violated, 1 with a shrunk counterexample saved and its replay command printed, 3 when the worker
+ * under test failed in a run (threw, rejected, or left a promise rejection unhandled), that run
+ * shrunk and saved the same way.
  */
 export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Promise<number> {
   const ref = workerRefFrom({ kind: flags.worker, module: flags.workerModule });
@@ -59,8 +62,9 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
 
 /** What decides a sweep's exit code, an unsharded one's or a merge's. */
 interface SweepOutcome {
-  counterexample?: unknown;
+  counterexample?: { kind: RunFailure };
   violations: Record<CheckName, number>;
+  workerFailures: number;
   unreachedMarks: readonly unknown[];
 }
 
@@ -70,13 +74,16 @@ function brokenSafetyChecks(s: SweepOutcome): CheckName[] {
 }
 
 /**
- * Exit 1 when a safety check was violated, whether a counterexample was kept or only counted
- * (--keep-going judges every run and keeps none), or when a required mark was never reached.
- * `merge` answers as the unsharded sweep would.
+ * Exit 3 when the worker under test failed, 1 when a safety check was violated or a required mark
+ * was never reached. The first failing run in generation order decides (the sweep stops there);
+ * under --keep-going, which judges every run and keeps none, a worker failure in any run counts
+ * first, as `locksim run` answers a run in which both happened. `merge` answers as the unsharded
+ * sweep would.
  */
 function sweepExitCode(s: SweepOutcome): number {
-  const unsafe = s.counterexample !== undefined || brokenSafetyChecks(s).length > 0;
-  return unsafe || s.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
+  if (s.counterexample) return s.counterexample.kind === "worker-failed" ? exitCodes.workerFailed : exitCodes.failed;
+  if (s.workerFailures > 0) return exitCodes.workerFailed;
+  return brokenSafetyChecks(s).length > 0 || s.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
 }
 
 /** `--require-marks a,b`, or `default`: the reference kind's default set. */
@@ -93,11 +100,19 @@ export async function mergeCommand(files: string[], flags: { json?: boolean }): 
   if (flags.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
   else {
     process.stdout.write(`${merged.worker}: ${merged.runs} run(s) over ${files.length} shard(s), seed ${merged.seed}; violations ${JSON.stringify(merged.violations)}\n`);
-    const c = merged.counterexample;
-    const broken = brokenSafetyChecks(merged);
-    if (c) process.stdout.write(`first counterexample at run ${c.foundAtRun}: ${c.failedChecks.join(", ")}: ${c.detail}\n  replay: ${c.replay}\n`);
-    else if (broken.length > 0) process.stdout.write(`SAFETY VIOLATED: ${broken.map((k) => `${k} in ${merged.violations[k]} run(s)`).join(", ")} (the shards ran with --keep-going, which shrinks none)\n`);
-    else process.stdout.write("no safety check violated\n");
+    for (const line of mergeVerdictLines(merged)) process.stdout.write(`${line}\n`);
   }
   return sweepExitCode(merged);
+}
+
+// What merge says after the counts: the first counterexample, or what --keep-going shards counted.
+function mergeVerdictLines(merged: SweepOutcome & { counterexample?: { kind: RunFailure; foundAtRun: number; failedChecks: CheckName[]; detail: string; replay: string } }): string[] {
+  const c = merged.counterexample;
+  if (c) return [`first counterexample at run ${c.foundAtRun}: ${c.kind === "worker-failed" ? "WORKER FAILED" : c.failedChecks.join(", ")}: ${c.detail}`, `  replay: ${c.replay}`];
+  const lines: string[] = [];
+  const keptNone = "(the shards ran with --keep-going, which shrinks none)";
+  if (merged.workerFailures > 0) lines.push(`WORKER FAILED in ${merged.workerFailures} run(s): it threw, rejected or left a promise rejection unhandled ${keptNone}`);
+  const broken = brokenSafetyChecks(merged);
+  if (broken.length > 0) lines.push(`SAFETY VIOLATED: ${broken.map((k) => `${k} in ${merged.violations[k]} run(s)`).join(", ")} ${keptNone}`);
+  return lines.length ? lines : ["no safety check violated"];
 }

@@ -59,7 +59,7 @@ export async function runCommand(file: string, flags: RunFlags, command: "run" |
   const { scenario, runs } = await runScenarioFile(file, worker, { mode: judgeMode(flags), seed: flags.seed, resource: flags.resource, checkDeterminism });
   const failures = runs.flatMap((r) => r.run.workerFailures.map((f) => `${r.worker} on ${f.hostId} at t=${f.atMs}ms: ${f.message}`));
   const livelocks = runs.filter((r) => r.run.stoppedBy === "sameTimeStepsMax").map((r) => `${r.worker}: ${r.run.boundMessage ?? "livelock"}`);
-  const failure = failures.length ? `the worker threw:\n  ${failures.join("\n  ")}` : livelocks.length ? `the worker never let virtual time move (a livelock):\n  ${livelocks.join("\n  ")}` : undefined;
+  const failure = failures.length ? `the worker threw, rejected or left a promise rejection unhandled:\n  ${failures.join("\n  ")}` : livelocks.length ? `the worker never let virtual time move (a livelock):\n  ${livelocks.join("\n  ")}` : undefined;
   if (flags.json) {
     const out = runs.map((r) => ({ ...jsonRun(r), ...(failure ? { error: { kind: "the worker under test failed", exitCode: exitCodes.workerFailed, message: failure } } : {}) }));
     process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);

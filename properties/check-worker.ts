@@ -26,13 +26,18 @@ export interface CheckWorkerOptions {
   threads?: number;
 }
 
-/** Thrown by checkWorker when the sweep finds a counterexample; its message tells the story. */
+/**
+ * Thrown by checkWorker when the sweep finds a counterexample: a run that violated a safety check,
+ * or one in which the worker failed (`summary.counterexample.kind`). Its message tells the story.
+ */
 export class WorkerCheckFailedError extends LocksimError {
   readonly summary: SweepSummary;
   constructor(summary: SweepSummary) {
     const c = summary.counterexample!;
     const lines = [
-      `${summary.worker} is not safe: ${c.failedChecks.join(", ")} violated after ${c.foundAtRun} generated run(s)`,
+      c.kind === "worker-failed"
+        ? `${summary.worker} failed (it threw, rejected or left a promise rejection unhandled) after ${c.foundAtRun} generated run(s)`
+        : `${summary.worker} is not safe: ${c.failedChecks.join(", ")} violated after ${c.foundAtRun} generated run(s)`,
       `  ${c.detail}`,
       `  shrunk to ${c.faults} fault(s): ${c.scenario.faults.map((f) => JSON.stringify(f)).join(", ") || "none"}`,
       `  sweep seed ${summary.seed}, fast-check path ${c.path}`,

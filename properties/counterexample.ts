@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { InputError } from "../src/errors.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { ScenarioRun } from "../sim/scenario/run-scenario.js";
-import type { CheckName, Scenario } from "../sim/scenario/scenario-schema.js";
+import type { Scenario } from "../sim/scenario/scenario-schema.js";
 import { workerRefForFile, workerRefName, type WorkerRef } from "./worker-ref.js";
 
 /** The sweep options a counterexample records, so that its replay line is complete. */
@@ -36,13 +36,13 @@ function slug(name: string): string {
  * worker (module path relative to the file), the resource, the sweep's options, its verdicts and
  * its trace hash, so that `locksim replay <file>` reruns it with no other flags.
  */
-export function counterexampleScenario(shrunk: Scenario, rerun: ScenarioRun, p: SweepProvenance, failedChecks: CheckName[], file: string | undefined): Scenario {
+export function counterexampleScenario(shrunk: Scenario, rerun: ScenarioRun, p: SweepProvenance, detail: string, file: string | undefined): Scenario {
   const name = p.ref ? workerRefName(p.ref) : p.name;
   const command = checkCommand(p);
   return {
     ...shrunk,
     name: `counterexample-${slug(name)}-${p.seed}`,
-    why: `Found by '${command}' (fast-check path ${p.path}); shrunk to ${shrunk.faults.length} fault(s). ${rerun.results[failedChecks[0] ?? "atMostOnce"].detail}.`,
+    why: `Found by '${command}' (fast-check path ${p.path}); shrunk to ${shrunk.faults.length} fault(s). ${detail}.`,
     expect: { [name]: rerun.verdicts },
     traceHashes: { [name]: rerun.traceHash },
     ...(p.ref ? { worker: file ? workerRefForFile(p.ref, file) : p.ref } : {}),

@@ -43,6 +43,7 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
     wallMs,
     runsPerSec: Math.round((ordered.reduce((n, p) => n + p.runs, 0) / wallMs) * 1000),
     violations,
+    workerFailures: kept.reduce((n, p) => n + p.workerFailures, 0),
     coverage: marks,
     unsafeWindows: mergeOverlapStats(kept),
     unreachedMarks: [...new Map(ordered.flatMap((p) => p.unreachedMarks).map((u) => [u.mark, u])).values()].filter((u) => !marks[u.mark]),

@@ -21,13 +21,15 @@ const summarySchema = z.looseObject({
   wallMs: z.number().nonnegative(),
   // Every check's count: merge adds them up by name.
   violations: z.looseObject(Object.fromEntries(checkNames.map((c) => [c, count]))),
+  // Absent from summaries written before worker failures were counted: none were.
+  workerFailures: count.default(0),
   coverage: z.record(z.string(), count),
   unsafeWindows: z.looseObject({ count, maxMs: z.number().optional(), maxRun: z.number().optional(), maxScenario: z.looseObject({}).optional() }),
   unreachedMarks: z.array(z.object({ mark: z.string(), enabledBy: z.string() })),
   verdicts: z.array(z.string()).optional(),
   command: z.string(),
   // What merge prints of it, besides where it was found.
-  counterexample: z.looseObject({ foundAtRun: count, failedChecks: z.array(z.enum(checkNames)), detail: z.string(), replay: z.string(), path: z.string() }).optional(),
+  counterexample: z.looseObject({ kind: z.enum(["safety", "worker-failed"]).default("safety"), foundAtRun: count, failedChecks: z.array(z.enum(checkNames)), detail: z.string(), replay: z.string(), path: z.string() }).optional(),
 });
 
 function fieldPath(path: PropertyKey[]): string {

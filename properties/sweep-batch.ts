@@ -25,13 +25,29 @@ export interface BatchSpec {
   count: number;
 }
 
-/** What a batch found. Runs after its first safety failure are not run. */
+/**
+ * How a run failed the sweep's property: a safety check was violated, or the worker under test
+ * failed (threw, rejected, or left a promise rejection unhandled: in production its process would
+ * have died of it). A worker failure counts first, as `locksim run` answers it (exit 3).
+ */
+export type RunFailure = "safety" | "worker-failed";
+
+/** How a run failed the property, if it did. */
+export function failureOf(run: { verdicts: Record<CheckName, Verdict>; workerFailures: readonly unknown[] }): RunFailure | undefined {
+  if (run.workerFailures.length > 0) return "worker-failed";
+  return breaksSafety(run.verdicts) ? "safety" : undefined;
+}
+
+/** What a batch found. Runs after its first failure are not run. */
 export interface BatchResult extends BatchSpec {
   /** Runs actually run (up to and including the first failure). */
   ran: number;
   violations: Record<CheckName, number>;
-  /** Global index of the first run that broke a safety check, if any. */
+  /** Runs in which the worker under test failed. */
+  workerFailures: number;
+  /** Global index of the first run that failed (a safety check, or the worker), if any, and how. */
   firstFailure?: number;
+  firstFailureKind?: RunFailure;
   /** The largest exclusive-execution overlap of each run that had one (1-based global run). */
   overlaps: { run: number; overlapMs: number }[];
   /** How many runs reached each coverage mark. */
@@ -64,18 +80,21 @@ export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; wo
   const { sequence, spec } = o;
   const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
   const scenarios = fc.sample(arb, { seed: sequence.seed, path: String(spec.start), numRuns: spec.count });
-  const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), marks: {}, overlaps: [], ...(o.collectVerdicts ? { verdicts: [] } : {}) };
+  const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), workerFailures: 0, marks: {}, overlaps: [], ...(o.collectVerdicts ? { verdicts: [] } : {}) };
   for (let j = 0; j < scenarios.length; j++) {
     // Step records are left out while sweeping: the checkers do not read them, and it is faster.
     const run = await runScenario(scenarios[j]!, { worker: o.worker.factory, workerName: o.worker.name, resource: sequence.resource, traceSteps: false });
     result.ran++;
     for (const c of checkNames) if (run.verdicts[c] === "violated") result.violations[c]++;
+    if (run.workerFailures.length > 0) result.workerFailures++;
     result.verdicts?.push(encodeVerdicts(run.verdicts));
     const overlapMs = largestOverlapOf(run);
     if (overlapMs !== undefined) result.overlaps.push({ run: spec.start + j + 1, overlapMs });
     for (const m of marksOf(run.fleet.world.trace.records)) result.marks[m] = (result.marks[m] ?? 0) + 1;
-    if (!sequence.keepGoing && breaksSafety(run.verdicts)) {
+    const failure = sequence.keepGoing ? undefined : failureOf(run);
+    if (failure) {
       result.firstFailure = spec.start + j;
+      result.firstFailureKind = failure;
       break;
     }
   }

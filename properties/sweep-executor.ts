@@ -1,16 +1,19 @@
 import type { CheckName } from "../sim/scenario/scenario-schema.js";
-import { zeroViolations, type BatchResult, type BatchSpec } from "./sweep-batch.js";
+import { zeroViolations, type BatchResult, type BatchSpec, type RunFailure } from "./sweep-batch.js";
 
 /** The folded outcome of a stretch of the sequence. */
 export interface ExecutedSweep {
   /** Runs folded: a contiguous prefix of [from, to), ending at the first failure if any. */
   ran: number;
   violations: Record<CheckName, number>;
+  /** Runs in which the worker under test failed. */
+  workerFailures: number;
   /** Runs that reached each coverage mark. */
   marks: Record<string, number>;
   /** Each overlapping run's largest overlap (only runs that violated exclusive execution). */
   overlaps: { run: number; overlapMs: number }[];
   firstFailure: number | undefined;
+  firstFailureKind: RunFailure | undefined;
   verdicts: string[] | undefined;
   /** True when a time budget or a signal stopped the sweep before `to`. */
   interrupted: boolean;
@@ -38,7 +41,7 @@ export interface ExecuteOptions {
  * the batches in flight and those waiting to be folded are held.
  */
 export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
-  const out: ExecutedSweep = { ran: 0, violations: zeroViolations(), marks: {}, overlaps: [], firstFailure: undefined, verdicts: o.collectVerdicts ? [] : undefined, interrupted: false };
+  const out: ExecutedSweep = { ran: 0, violations: zeroViolations(), workerFailures: 0, marks: {}, overlaps: [], firstFailure: undefined, firstFailureKind: undefined, verdicts: o.collectVerdicts ? [] : undefined, interrupted: false };
   const waiting = new Map<number, BatchResult>();
   let nextStart = o.from;
   let foldStart = o.from;
@@ -52,12 +55,14 @@ export function executeBatches(o: ExecuteOptions): Promise<ExecutedSweep> {
         waiting.delete(foldStart);
         out.ran += r.ran;
         for (const c of Object.keys(r.violations) as CheckName[]) out.violations[c] += r.violations[c];
+        out.workerFailures += r.workerFailures;
         out.verdicts?.push(...(r.verdicts ?? []));
         out.overlaps.push(...r.overlaps);
         for (const [m, n] of Object.entries(r.marks)) out.marks[m] = (out.marks[m] ?? 0) + n;
         foldStart += r.count;
         if (r.firstFailure !== undefined) {
           out.firstFailure = r.firstFailure;
+          out.firstFailureKind = r.firstFailureKind;
           done = true;
         }
       }

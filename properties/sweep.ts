@@ -5,14 +5,14 @@ import { InputError } from "../src/errors.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
 import type { WorkerFactory } from "../src/workers/worker-types.js";
-import { runScenario, type ScenarioRun } from "../sim/scenario/run-scenario.js";
+import { runScenario } from "../sim/scenario/run-scenario.js";
 import { NondeterminismError } from "../sim/scenario/check-determinism.js";
 import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { checkNames, type CheckName, type FaultType, type Scenario } from "../sim/scenario/scenario-schema.js";
 import { checkCommand, counterexampleScenario, writeCounterexample } from "./counterexample.js";
 import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
 import { poolAvailable, SweepPool } from "./sweep-pool.js";
-import { breaksSafety, runBatch, type SweepSequence } from "./sweep-batch.js";
+import { breaksSafety, failureOf, runBatch, type RunFailure, type SweepSequence } from "./sweep-batch.js";
 import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
 import { markCatalog, type MarkInfo } from "../sim/coverage/coverage-marks.js";
 import { unsafeWindowStats, type UnsafeWindowStats } from "../sim/report/unsafe-window.js";
@@ -73,6 +73,8 @@ export interface SweepSummary {
   runsPerSec: number;
   /** How many runs violated each check (before shrinking). */
   violations: Record<CheckName, number>;
+  /** How many runs the worker under test failed in: it threw, rejected, or left a promise rejection unhandled. */
+  workerFailures: number;
   /** How many runs reached each coverage mark (every built-in mark listed, 0 when never reached). */
   coverage: Record<string, number>;
   /** Exclusive-execution overlaps over the runs that had one: count, median, max and the run and scenario of the max. */
@@ -84,14 +86,17 @@ export interface SweepSummary {
   /** The command that reruns this sweep. */
   command: string;
   counterexample?: {
+    /** How the run failed: a safety check was violated, or the worker under test failed (exit 3). */
+    kind: RunFailure;
     /** 1-based global index of the generated run that first failed. */
     foundAtRun: number;
     foundAfterMs: number;
     faults: number;
     shrinks: number;
     path: string;
+    /** The safety checks the shrunk run violated. */
     failedChecks: CheckName[];
-    /** The first violated safety check's detail. */
+    /** The first violated safety check's detail, or the worker's first failure (host, time, error). */
     detail: string;
     file?: string;
     replay: string;
@@ -170,6 +175,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     wallMs: Math.round(wallMs),
     runsPerSec: Math.round((swept.ran / wallMs) * 1000),
     violations: swept.violations,
+    workerFailures: swept.workerFailures,
     coverage: coverageTable(swept.marks),
     unsafeWindows: overlapStats(swept.overlaps, sequence),
     unreachedMarks: unreached(options.requireMarks, swept.marks),
@@ -183,33 +189,38 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     const broken = safetyChecks.filter((c) => swept.violations[c] > 0);
     const verdict = broken.length === 0 ? `no safety check violated (${safetyChecks.join(", ")})` : `SAFETY VIOLATED: ${broken.map((c) => `${c} in ${swept.violations[c]} run(s)`).join(", ")} (--keep-going judges every run and shrinks none; run without it for the first counterexample)`;
     log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, ${verdict}; ${summary.runsPerSec} runs/s; seed ${options.seed}`);
+    if (swept.workerFailures > 0) log(`  WORKER FAILED in ${swept.workerFailures} run(s): it threw, rejected or left a promise rejection unhandled (--keep-going keeps no example; run without it for one)`);
     log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
     log(`  also seen: ${checkNames.filter((c) => swept.violations[c] > 0).map((c) => `${c} violated in ${swept.violations[c]} run(s)`).join(", ") || "no other violation"}`);
     return summary;
   }
   bar?.update(swept.ran, { status: `counterexample at run ${swept.firstFailure + 1}, shrinking` });
-  summary.counterexample = await shrinkAndSave({ worker, options, faultTypes, firstFailure: swept.firstFailure, foundAfterMs: performance.now() - t0 });
+  summary.counterexample = await shrinkAndSave({ worker, options, faultTypes, firstFailure: swept.firstFailure, kind: swept.firstFailureKind ?? "safety", foundAfterMs: performance.now() - t0 });
   bar?.stop();
   logCounterexample(log, worker.name, summary.counterexample);
   return summary;
 }
 
 /** Replays the first failure by its fast-check path, shrinks it, re-runs it traced, writes it. */
-async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; faultTypes: FaultType[]; firstFailure: number; foundAfterMs: number }): Promise<NonNullable<SweepSummary["counterexample"]>> {
-  const { worker, options } = o;
+async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; faultTypes: FaultType[]; firstFailure: number; kind: RunFailure; foundAfterMs: number }): Promise<NonNullable<SweepSummary["counterexample"]>> {
+  const { worker, options, kind } = o;
   const run = (scenario: Scenario, traceSteps: boolean) => runScenario(scenario, { worker: worker.factory, workerName: worker.name, resource: options.resource, traceSteps });
-  const property = fc.asyncProperty(scenarioArb({ worker: worker.name, faultTypes: o.faultTypes }), async (scenario: Scenario) => !breaksSafety((await run(scenario, false)).verdicts));
+  // Shrunk runs must fail the same way: a worker failure does not shrink into a safety violation.
+  const fails = async (scenario: Scenario): Promise<boolean> => failureOf(await run(scenario, false)) === kind;
+  const property = fc.asyncProperty(scenarioArb({ worker: worker.name, faultTypes: o.faultTypes }), async (scenario: Scenario) => !(await fails(scenario)));
   const details = await fc.check(property, { seed: options.seed, numRuns: o.firstFailure + 1, path: String(o.firstFailure) });
-  if (!details.failed || !details.counterexample) throw new NondeterminismError({ worker: worker.name, seed: options.seed, index: o.firstFailure, first: "run broke a safety check in the sweep", second: "the same generated run held when replayed by its fast-check path" });
-  const shrunk = await preferStagger(details.counterexample[0], run);
+  const how = kind === "safety" ? "run broke a safety check in the sweep" : "the worker failed in the run in the sweep";
+  if (!details.failed || !details.counterexample) throw new NondeterminismError({ worker: worker.name, seed: options.seed, index: o.firstFailure, first: how, second: "the same generated run did not when replayed by its fast-check path" });
+  const shrunk = await preferStagger(details.counterexample[0], fails);
   const rerun = await run(shrunk, true);
   const failedChecks = safetyChecks.filter((c) => rerun.verdicts[c] === "violated");
+  const failure = rerun.workerFailures[0];
+  const detail = kind === "worker-failed" && failure ? `the worker failed on ${failure.hostId} at t=${failure.atMs}ms: ${failure.message}` : rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
   const provenance = { ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource, path: details.counterexamplePath ?? "", foundAtRun: o.firstFailure + 1 };
-  const build = (file: string | undefined): Scenario => counterexampleScenario(shrunk, rerun, provenance, failedChecks, file);
+  const build = (file: string | undefined): Scenario => counterexampleScenario(shrunk, rerun, provenance, detail, file);
   const file = options.outDir ? await writeCounterexample(options.outDir, build, { name: worker.name, seed: options.seed, traceHash: rerun.traceHash }) : undefined;
   const replay = file ? `locksim replay ${file}` : checkCommand(provenance);
-  const detail = rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
-  return { foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };
+  return { kind, foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };
 }
 
 /** The overlap distribution; the scenario of the largest is regenerated from its place in the sequence. */
@@ -245,15 +256,16 @@ export function unreached(required: string[] | undefined, marks: Record<string, 
  * the counterexample still fails with w1 started a second ahead (so w1, the faulted worker, holds
  * first in both worlds), that version is saved.
  */
-async function preferStagger(shrunk: Scenario, run: (s: Scenario, traceSteps: boolean) => Promise<ScenarioRun>): Promise<Scenario> {
+async function preferStagger(shrunk: Scenario, fails: (s: Scenario) => Promise<boolean>): Promise<Scenario> {
   if (shrunk.workers.startStaggerMs > 0) return shrunk;
   const staggered: Scenario = { ...shrunk, workers: { ...shrunk.workers, startStaggerMs: 1_000 } };
-  return breaksSafety((await run(staggered, false)).verdicts) ? staggered : shrunk;
+  return (await fails(staggered)) ? staggered : shrunk;
 }
 
 function logCounterexample(log: (line: string) => void, name: string, c: NonNullable<SweepSummary["counterexample"]>): void {
   log(`${name}: COUNTEREXAMPLE after ${c.foundAtRun} run(s) (${c.foundAfterMs}ms), shrunk ${c.shrinks} time(s) to ${c.faults} fault(s)`);
-  log(`  violated: ${c.failedChecks.join(", ")}: ${c.detail}`);
+  if (c.kind === "worker-failed") log(`  WORKER FAILED: ${c.detail}${c.failedChecks.length ? `; also violated: ${c.failedChecks.join(", ")}` : ""}`);
+  else log(`  violated: ${c.failedChecks.join(", ")}: ${c.detail}`);
   log(`  faults: ${c.scenario.faults.map((f) => JSON.stringify(f)).join(", ") || "none"}`);
   log(`  fast-check path ${c.path}`);
   if (c.file) log(`  saved: ${c.file}`);

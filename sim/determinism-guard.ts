@@ -25,6 +25,8 @@ import { DeterminismError } from "./sim-errors.js";
 /** What the guard reports a violation to: the world that is running the offending code. */
 export interface GuardOwner {
   onDeterminismViolation(error: DeterminismError): void;
+  /** A promise that the owner's code rejected and left without a handler past its event's drain. */
+  onUnhandledRejection(reason: unknown): void;
 }
 
 // Module state is unavoidable here: the globals being patched are themselves process-wide.
@@ -53,6 +55,11 @@ export function runInWorld<T, S = undefined>(world: GuardOwner, fn: (this: S) =>
 /** Closes the step window: the world's drain barrier calls it once the event's continuations have run. */
 export function leaveWorld(): void {
   owner = undefined;
+}
+
+/** The world whose step window is open, if any: a rejection Node reports now is its (sim/unhandled-rejections.ts). */
+export function windowOwner(): GuardOwner | undefined {
+  return owner;
 }
 
 function check(call: string): void {

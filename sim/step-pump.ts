@@ -16,8 +16,11 @@ import { leaveWorld, realTimers } from "./determinism-guard.js";
  *
  * Unhandled rejections: Node looks for them when its tick loop ends, so a promise that world code
  * rejects and leaves without a handler past the end of its event's drain is reported then, as Node
- * would report it at the end of a macrotask in production (by default the process fails). Under
- * the earlier barrier the tick loop rarely ended mid-run, and such a promise went unreported if a
+ * would report it at the end of a macrotask in production, and the world takes it as its host's
+ * failure (sim/unhandled-rejections.ts). In both modes that happens inside the turn's window: the
+ * macrotask barrier leaves the window open to the end of its tick loop, and an immediate queued
+ * right behind the pump closes it (armPump). Under the
+ * earlier barrier the tick loop rarely ended mid-run, and such a promise went unreported if a
  * later event, up to 1,024 turns on, handled it.
  *
  * Process-wide because of the determinism guard's step window (sim/determinism-guard.ts): a window
@@ -69,7 +72,7 @@ export function afterDrain(next: () => void): void {
   ready.push(next);
   if (armed || pumping) return;
   armed = true;
-  realTimers.setImmediate(pump);
+  armPump();
 }
 
 // Runs turns while each queues the next one (a run goes on), draining in place after each, until a
@@ -91,7 +94,7 @@ function pump(): void {
         // Timers, I/O and signal handlers outside the world get their turn, with the window closed.
         leaveWorld();
         armed = true;
-        realTimers.setImmediate(pump);
+        armPump();
         return;
       }
       armed = true;
@@ -122,7 +125,16 @@ function queueYield(): void {
   nextTick(yieldTurn);
 }
 
+// The macrotask barrier. The window stays open through the rest of this tick loop, where only the
+// turn's own code runs and Node then reports the turn's unhandled rejections: they are the
+// world's. The closer queued behind this pump shuts it before any other macrotask.
 function yieldTurn(): void {
-  leaveWorld();
+  armPump();
+}
+
+// Queues the pump, and right behind it the closer: Node runs both in the same check phase, the
+// tick loop of the pump's turn in between, so nothing else runs while the turn's window is open.
+function armPump(): void {
   realTimers.setImmediate(pump);
+  realTimers.setImmediate(leaveWorld);
 }

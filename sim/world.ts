@@ -6,6 +6,7 @@ import { Host, type HostFactory, type HostPorts } from "./host.js";
 import { Network } from "./network.js";
 import { beaconStep } from "./progress-beacon.js";
 import { acquireGuard, leaveWorld, runInWorld, type GuardOwner } from "./determinism-guard.js";
+import { watchRejections } from "./unhandled-rejections.js";
 import { afterDrain } from "./step-pump.js";
 import { WorldAssertionError, type DeterminismError } from "./sim-errors.js";
 import type { ScheduleMethodOptions, ScheduleOptions, Scheduler } from "./scheduler.js";
@@ -167,8 +168,8 @@ export class World implements GuardOwner, Scheduler {
     });
   }
 
-  private failHost(hostId: string, error: unknown): void {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  private failHost(hostId: string, error: unknown, how = ""): void {
+    const message = how + (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     this.hostFailures.push({ hostId, atMs: this.now, message });
     this.record(hostId, "host.failed", { error: message });
   }
@@ -225,6 +226,19 @@ export class World implements GuardOwner, Scheduler {
   }
 
   /**
+   * Called (sim/unhandled-rejections.ts) when code of this world rejected a promise and left it
+   * without a handler past the end of its event's drain. It is the worker's failure, blamed on the
+   * host whose event ran. The host then dies as its process would in production: Node ends a
+   * process on an unhandled rejection by default (`--unhandled-rejections=throw`, since Node 15),
+   * so its timers and responses are dropped and its session lives on until Consul expires it.
+   */
+  onUnhandledRejection(reason: unknown): void {
+    const hostId = this.currentHostId;
+    this.failHost(hostId ?? "-", reason, "unhandled promise rejection: ");
+    if (hostId !== undefined && this.host(hostId).state !== "crashed") this.crash(hostId);
+  }
+
+  /**
    * Runs the next event that is due to run, then lets every promise continuation it released run
    * to completion. Events that will not run on the way (cancelled, of a crashed or replaced
    * instance, or held by a pause) are taken off the queue first. Drive a world by hand with it:
@@ -237,6 +251,7 @@ export class World implements GuardOwner, Scheduler {
    */
   async step(): Promise<boolean> {
     const release = acquireGuard();
+    const unwatch = watchRejections();
     try {
       this.throwIfViolated();
       // The event runs from a barrier, never from the caller's own turn: the guard's step window
@@ -255,6 +270,7 @@ export class World implements GuardOwner, Scheduler {
       leaveWorld();
       this.currentHostId = undefined;
       release();
+      unwatch();
     }
   }
 
@@ -265,11 +281,13 @@ export class World implements GuardOwner, Scheduler {
    */
   run(options: RunOptions = {}): Promise<RunResult> {
     const release = acquireGuard();
+    const unwatch = watchRejections();
     return new Promise<RunResult>((resolve, reject) => {
       const end = (settle: () => void): void => {
         leaveWorld();
         this.currentHostId = undefined;
         release();
+        unwatch();
         settle();
       };
       // One turn: queued events are taken one at a time, run or not, so the bounds are checked

@@ -24,7 +24,7 @@ export interface ScenarioRun {
   stoppedBy: string;
   /** When a bound ended the run (stepsMax, horizonMs, sameTimeStepsMax): which, and what was pending. */
   boundMessage: string | undefined;
-  /** Errors the worker threw or rejected with, per host and virtual time (the worker under test failed). */
+  /** Errors the worker threw, rejected with or left unhandled (a rejection nothing handled), per host and virtual time (the worker under test failed). */
   workerFailures: { hostId: string; atMs: number; message: string }[];
   wallMs: number;
 }

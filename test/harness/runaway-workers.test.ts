@@ -62,7 +62,7 @@ describe("a worker that exits or throws is the worker's failure (exit 3), not a 
   it("a worker that throws", { timeout: 60_000 }, async () => {
     const r = await locksim("run", scenario, "--worker-module", "test/fixtures/workers/throwing-worker.ts", "--no-check-determinism", "--json");
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/the worker under test failed: the worker threw:[\s\S]*boom from the worker/);
+    expect(r.stderr).toMatch(/the worker under test failed: the worker threw, rejected or left a promise rejection unhandled:[\s\S]*boom from the worker/);
     expect((JSON.parse(r.stdout) as { error: { exitCode: number } }).error.exitCode).toBe(3);
   });
 });

@@ -6,7 +6,7 @@ import { checkNames, type CheckName } from "../../sim/scenario/scenario-schema.j
 /** A batch result with no violation and no counterexample: the case in which the threads start. */
 function cleanResult(spec: BatchSpec): BatchResult {
   const violations = Object.fromEntries(checkNames.map((c) => [c, 0])) as Record<CheckName, number>;
-  return { ...spec, ran: spec.count, violations, overlaps: [], marks: {} };
+  return { ...spec, ran: spec.count, violations, workerFailures: 0, overlaps: [], marks: {} };
 }
 
 /** A pool of two threads whose in-process batch ends only when the test says so. */

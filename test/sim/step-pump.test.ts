@@ -81,7 +81,22 @@ describe("the step pump", () => {
     expect(macrotask[0]).toBe("macrotask");
     expect(macrotask.slice(1)).toEqual(inPlace.slice(1));
     expect(inPlace[1]).toMatch(/^ticks [0-9a-f]{64}$/);
-    // Reported when the event that rejected it had drained, as Node would at the end of a macrotask.
-    expect(inPlace[2]).toBe("late-handler at 5 ms");
+    // Reported when the event that rejected it had drained, as Node would at the end of a macrotask,
+    // and blamed on the host, which dies of it as its process would.
+    expect(inPlace[2]).toBe("late-handler at 5 ms on h (unhandled promise rejection: Error: rejected at 5 ms), host crashed, 1 failure(s)");
+  });
+
+  // The world's listener takes only the world's rejections: another one, left unhandled by code
+  // outside the world while it runs, still ends the process as Node's default would.
+  it("leaves a rejection that is not the world's to Node, in both drain modes", async () => {
+    for (const pending of ["", "1"]) {
+      const r = await run("node_modules/.bin/vite-node", ["test/fixtures/drain-worlds-main.ts", "foreign"], { cwd: process.cwd(), env: { ...process.env, NODE_PENDING_DEPRECATION: pending } }).then(
+        (ok) => ({ code: 0, ...ok }),
+        (e: { code?: number; stdout: string; stderr: string }) => ({ code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr }),
+      );
+      expect(r.stdout).not.toContain("foreign rejection not reported");
+      expect(r.code, pending).not.toBe(0);
+      expect(r.stderr).toContain("not the world's rejection");
+    }
   });
 });

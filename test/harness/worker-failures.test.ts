@@ -1,0 +1,93 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { mergeCommand } from "../../cli/check-command.js";
+import { checkWorker, WorkerCheckFailedError } from "../../properties/check-worker.js";
+import { mergeSummaryFiles } from "../../properties/merge-summaries.js";
+import { runSweep } from "../../properties/sweep.js";
+import throwingWorker from "../fixtures/workers/throwing-worker.js";
+
+function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const unhandled = "test/fixtures/workers/unhandled-renew-worker.ts";
+
+// A worker that fails (throws, rejects, or leaves a promise rejection unhandled) is the worker's
+// failure, exit 3, in a single run and in a sweep. Before, a sweep passed a worker that threw in
+// every run ("no safety check violated", exit 0), and an unhandled rejection crashed the CLI
+// with Node's exit 1 (a sweep) or an internal error, exit 4 (a run).
+describe("the worker under test failed: exit 3, with the run that shows it", () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "locksim-worker-failures-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("run: an unhandled rejection ends its host as it would end the process, and the run says so", { timeout: 120_000 }, async () => {
+    const r = await locksim("run", "partition-holder-from-consul", "--worker-module", unhandled, "--no-check-determinism");
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/w1 +worker failed: unhandled promise rejection: ConsulUnavailableError: session\.renew/);
+    expect(r.stdout).toMatch(/w1 +crashed/);
+    // The other worker still finishes the task: the run goes on without the dead host.
+    expect(r.stdout).toMatch(/EFFECT: t1 committed by w2/);
+    expect(r.stderr).toMatch(/the worker under test failed:[\s\S]*on w1 at t=\d+ms: unhandled promise rejection: ConsulUnavailableError/);
+  });
+
+  it("check: the first run the worker failed in is shrunk and saved; check and its replay exit 3", { timeout: 240_000 }, async () => {
+    const out = join(dir, "cex");
+    const r = await locksim("check", "--worker-module", unhandled, "--runs", "200", "--seed", "1", "--out", out);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/COUNTEREXAMPLE after \d+ run\(s\)/);
+    expect(r.stdout).toMatch(/WORKER FAILED: the worker failed on w\d at t=\d+ms: unhandled promise rejection/);
+    const files = await readdir(out);
+    expect(files).toHaveLength(1);
+    const replay = await locksim("replay", join(out, files[0]!));
+    expect(replay.code).toBe(3);
+    expect(replay.stdout).toContain("byte-identical to the recorded trace");
+    expect(replay.stderr).toMatch(/unhandled promise rejection/);
+  });
+
+  it("checkWorker throws with the failure as the counterexample", { timeout: 120_000 }, async () => {
+    const error = await checkWorker(throwingWorker, { runs: 20, seed: 2, outDir: null, name: "throwing" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkerCheckFailedError);
+    const c = (error as WorkerCheckFailedError).summary.counterexample!;
+    expect(c.kind).toBe("worker-failed");
+    expect(c.foundAtRun).toBe(1);
+    expect((error as Error).message).toMatch(/throwing failed \(it threw, rejected or left a promise rejection unhandled\) after 1 generated run/);
+    expect(c.detail).toMatch(/the worker failed on w\d at t=\d+ms: Error: boom from the worker/);
+  });
+
+  it("--keep-going counts the runs; merged shards exit 3 as the unsharded sweep does", { timeout: 120_000 }, async () => {
+    const worker = { factory: throwingWorker, name: "throwing" };
+    const whole = await runSweep({ worker, runs: 40, seed: 3, threads: 1, keepGoing: true });
+    expect(whole.counterexample).toBeUndefined();
+    expect(whole.workerFailures).toBe(40);
+    const files: string[] = [];
+    for (const index of [1, 2]) {
+      const file = join(dir, `shard-${index}.json`);
+      await writeFile(file, JSON.stringify(await runSweep({ worker, runs: 40, seed: 3, threads: 1, keepGoing: true, shard: { index, count: 2 } })));
+      files.push(file);
+    }
+    expect((await mergeSummaryFiles(files)).workerFailures).toBe(whole.workerFailures);
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    try {
+      expect(await mergeCommand(files, {})).toBe(3);
+    } finally {
+      write.mockRestore();
+    }
+    expect(lines.join("")).toContain("WORKER FAILED in 40 run(s)");
+  });
+});
