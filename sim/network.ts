@@ -2,7 +2,7 @@ import type { Prng } from "./prng.js";
 import { NetworkConnectionError } from "./sim-errors.js";
 import type { Scheduler } from "./scheduler.js";
 import { NetworkCall } from "./network-call.js";
-import { waitOnAbort } from "./abort-waiters.js";
+import { hasAborted, watchOf } from "./abort-waiters.js";
 import { OrderedList } from "./ordered-list.js";
 import { defaultLinkSettings, type HeldMessage, type LinkSettings, type NetworkCallOptions, type PartitionKind, type PartitionMode, type PendingCall, type ServiceHandler } from "./network-types.js";
 
@@ -187,12 +187,13 @@ export class Network {
         call.timeoutMs = timeoutMs;
         call.timeout = scheduler.scheduleMethod({ delayMs: timeoutMs, hostId, incarnation, label: "net.timeout", target: call, run: onTimeout });
       }
-      if (signal?.aborted) {
+      const watch = signal === undefined ? undefined : watchOf(signal);
+      if (watch !== undefined && hasAborted(watch, signal!)) {
         call.onAbort();
         return;
       }
       call.pendingPlace = calls.add(call);
-      if (signal) call.abortPlace = waitOnAbort(signal, call);
+      if (watch !== undefined) call.abortPlace = watch.list.add(call);
       call.handler = handler;
       call.request = request;
       this.send(call);

@@ -2,7 +2,7 @@ import type { Clock } from "../src/ports/clock.js";
 import type { Scheduler } from "./scheduler.js";
 import type { SimEvent } from "./event-queue.js";
 import type { ListNode } from "./ordered-list.js";
-import { abortedError, stopWaitingOnAbort, waitOnAbort, type AbortWaiter } from "./abort-waiters.js";
+import { abortedError, hasAborted, stopWaitingOnAbort, watchOf, type AbortWaiter } from "./abort-waiters.js";
 
 /** What a SimClock reads from its host: the id and incarnation that own its timers, and the host's drift. */
 export interface DriftingHost {
@@ -33,7 +33,8 @@ export class SimClock implements Clock {
 
   /** Resolves after `ms` of the host's local time; rejects with AbortedError if `signal` fires. */
   sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortedError("sleepMs", signal.reason));
+    const watch = signal === undefined ? undefined : watchOf(signal);
+    if (watch !== undefined && hasAborted(watch, signal!)) return Promise.reject(abortedError("sleepMs", signal!.reason));
     // A drifting clock stretches or shrinks the host's timers in virtual time. Virtual time moves
     // in whole ms: rounding up makes every positive sleep advance the clock, so a loop that
     // sleeps "until the local deadline" cannot spin at one instant on floating-point crumbs.
@@ -44,13 +45,13 @@ export class SimClock implements Clock {
     // timer, and every host event the echo workload schedules then has one options shape.
     const incarnation = this.host.incarnation;
     return new Promise<void>((resolve, reject) => {
-      if (signal === undefined) {
+      if (watch === undefined) {
         scheduler.schedule({ delayMs, hostId, incarnation, label: "timer", run: resolve });
         return;
       }
-      const sleep = new Sleep(signal, resolve, reject);
+      const sleep = new Sleep(signal!, resolve, reject);
       sleep.event = scheduler.scheduleMethod({ delayMs, hostId, incarnation, label: "timer", target: sleep, run: onWake });
-      sleep.place = waitOnAbort(signal, sleep);
+      sleep.place = watch.list.add(sleep);
     });
   }
 }
