@@ -1,16 +1,27 @@
 import { exitCodes } from "./exit-codes.js";
+import { isWorldRejection } from "../sim/unhandled-rejections.js";
+
+/** What the CLI says about a promise rejection nothing handled: its exit code and its report. */
+export type RejectionReport = (reason: unknown) => { code: number; report: string };
 
 /**
  * Signal handling as a contract (README, "Stopping locksim"): on SIGINT or SIGTERM every command
  * stops its workers (the `signal` below aborts), awaits the cleanup of what it created (sessions,
  * keys, agents, clusters, temp dirs), bounded by `graceMs`, prints what it removed, and exits 130
  * or 143. A second signal exits at once and says what may be left behind.
+ *
+ * A promise rejection that nothing handled, outside every simulated world, stops the command the
+ * same way, with the code its report gives (3 when a worker runs: in a real run the worker's code
+ * runs in this process, and a renew loop without a catch rejects on the first refused renew).
+ * Without this Node would end the process at once, exit 1, leaving the run's sessions and keys
+ * on the agent and the agent it started. A world's own rejections are its host's failure
+ * (sim/unhandled-rejections.ts).
  */
 export class Shutdown {
   private readonly controller = new AbortController();
   private readonly cleanups = new Map<string, () => Promise<void>>();
   private readonly removed: string[] = [];
-  private signalled: NodeJS.Signals | undefined;
+  private stopping = false;
   private work: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly graceMs = 10_000) {}
@@ -36,22 +47,32 @@ export class Shutdown {
     this.removed.push(what);
   }
 
-  /** Installs the SIGINT and SIGTERM handlers for the life of the process. */
-  install(): void {
+  /** Installs the SIGINT and SIGTERM handlers, and the one for rejections nothing handled, for the life of the process. */
+  install(onRejection: RejectionReport): void {
     const onSignal = (sig: NodeJS.Signals): void => void this.stop(sig);
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    process.on("unhandledRejection", (reason) => {
+      if (isWorldRejection() || this.stopping) return;
+      const { code, report } = onRejection(reason);
+      void this.unwind(code, `\n${report}\nlocksim: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s)…\n`, new Error("stopped by a promise rejection nothing handled"));
+    });
   }
 
   private async stop(sig: NodeJS.Signals): Promise<void> {
     const code = sig === "SIGINT" ? exitCodes.sigint : exitCodes.sigterm;
-    if (this.signalled) {
+    if (this.stopping) {
       process.stderr.write(`\nlocksim: second ${sig}: exiting now; may be left behind: ${[...this.cleanups.keys()].join(", ") || "nothing registered"} (run 'locksim cleanup' to remove leftovers)\n`);
       process.exit(code);
     }
-    this.signalled = sig;
-    process.stderr.write(`\nlocksim: ${sig}: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s; send it again to exit at once)…\n`);
-    this.controller.abort(new Error(`stopped by ${sig}`));
+    await this.unwind(code, `\nlocksim: ${sig}: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s; send it again to exit at once)…\n`, new Error(`stopped by ${sig}`));
+  }
+
+  // Stops the work, runs the cleanups (bounded by graceMs), reports and exits with `code`.
+  private async unwind(code: number, announce: string, why: Error): Promise<void> {
+    this.stopping = true;
+    process.stderr.write(announce);
+    this.controller.abort(why);
     const startedMs = performance.now();
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), this.graceMs).unref());
     // First let the command unwind: its finally blocks remove sessions and keys and stop agents.

@@ -17,6 +17,11 @@ import { windowOwner } from "./determinism-guard.js";
 // Module state: the process's listeners are process-wide. Reference-counted, like the guard.
 let holders = 0;
 
+/** Whether a rejection Node reports now is a world's, taken by its world (for other listeners, which then leave it). */
+export function isWorldRejection(): boolean {
+  return holders > 0 && windowOwner() !== undefined;
+}
+
 /** Listens while at least one world runs. Returns the function that ends this holder's claim. */
 export function watchRejections(): () => void {
   if (holders++ === 0) process.on("unhandledRejection", onUnhandled);

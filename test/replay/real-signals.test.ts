@@ -72,6 +72,21 @@ describe.skipIf(!haveConsul).concurrent("a real replay stopped by a signal leave
     });
   }
 
+  // In a real run the worker's code runs in the CLI's process: a renew loop without a catch
+  // rejects on the first dropped renew. Node's default ended the process at once (exit 1) and
+  // left the run's sessions and keys on the agent, and any agent locksim had started.
+  it("a promise rejection the worker leaves unhandled in a real replay: exit 3, sessions and keys removed", { timeout: 90_000 }, async () => {
+    const agent = await ownAgent();
+    const c = await cli("unhandled", ["replay", "scenarios/missed-renewals.json", "--worker-module", "test/fixtures/workers/unhandled-renew-worker.ts", "--real", "--consul-addr", agent.addr]);
+    const { code } = await c.child.exited;
+    expect({ code, err: c.child.err() }).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/the worker under test failed: a promise rejection that nothing handled: ConsulUnavailableError: session\.renew[\s\S]*stopping the workers[\s\S]*removed:[\s\S]*session\(s\)/),
+    });
+    expect(c.child.err()).not.toMatch(/internal error|not removed in time/);
+    await expectNothingLeft(agent.addr, [], join(tmp, "unhandled"));
+  });
+
   it("SIGTERM stops the `consul agent -dev` locksim started itself (no CONSUL_HTTP_ADDR)", { timeout: 90_000 }, async () => {
     const c = await cli("provider-SIGTERM", ["replay", "gc-pause-longer-than-ttl", "--real", "--worker", "fenced"]);
     await c.child.waitFor(/replaying .*\(binary/, 60_000);
