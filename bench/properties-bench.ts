@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { scenarioArb } from "../properties/scenario-arbitrary.js";
 import { runSweep } from "../properties/sweep.js";
+import { tuneForSweeps } from "../properties/sweep-tuning.js";
 import { runScenario } from "../sim/scenario/run-scenario.js";
 import { workerKinds, type WorkerKind } from "../src/workers/worker-kinds.js";
 import { SweepPool } from "../properties/sweep-pool.js";
@@ -49,6 +50,12 @@ export interface PropertiesBenchResult {
   threads: number;
   runsMeasured: number;
   customWorkerModule: { module: string; runsPerSec: number; builtInFencedRunsPerSec: number };
+  /**
+   * A whole fenced sweep as `locksim check --worker fenced --runs N --keep-going` runs it: threads
+   * started cold, their first runs spent compiling, then the rest (runsPerSec above excludes the
+   * threads' start and a 200-run warm-up).
+   */
+  fencedColdSweep: { runs: number; runsPerSec: number; cpuSec: number };
   apiLockPartitionTimeToCounterexample: { seeds: number; medianRuns: number; medianWallMs: number; all: { seed: number; runs: number; wallMs: number }[] };
   naiveTimeToCounterexample: { seeds: number; medianRuns: number; medianWallMs: number; maxRuns: number; all: { seed: number; runs: number; wallMs: number }[] };
   workload: string;
@@ -62,6 +69,8 @@ export interface PropertiesBenchResult {
 export async function benchProperties(options: { runs?: number; seeds?: number } = {}): Promise<PropertiesBenchResult> {
   const runs = options.runs ?? 3_000;
   const threads = availableParallelism();
+  // As `locksim check` runs its sweeps (properties/sweep-tuning.ts).
+  tuneForSweeps();
   const loadStart = loadavg()[0]!;
   const runsPerSec = {} as Record<WorkerKind, number>;
   const runsPerCpuSec = {} as Record<WorkerKind, number>;
@@ -79,6 +88,10 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
   // the job runner), loaded from TypeScript by tsx on each thread: what `--worker-module` costs.
   const customModule = fileURLToPath(new URL("../../examples/workers/modify-index-worker.ts", import.meta.url));
   const customWorkerModule = { module: "examples/workers/modify-index-worker.ts", runsPerSec: await sweepRate({ module: customModule, export: "default" }, "modify-index-worker", runs, threads), builtInFencedRunsPerSec: runsPerSec.fenced };
+  const cpu0 = process.cpuUsage();
+  const cold = await runSweep({ worker: "fenced", runs, seed: 1, keepGoing: true });
+  const cpu = process.cpuUsage(cpu0);
+  const fencedColdSweep = { runs: cold.runs, runsPerSec: cold.runsPerSec, cpuSec: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
   const partitionOnly: { seed: number; runs: number; wallMs: number }[] = [];
   for (let seed = 1; seed <= (options.seeds ?? 20); seed++) {
     const s = await runSweep({ worker: "consul-api-lock", runs: 5_000, seed, faultTypes: ["partition"] });
@@ -97,6 +110,7 @@ export async function benchProperties(options: { runs?: number; seeds?: number }
     threads,
     runsMeasured: runs,
     customWorkerModule,
+    fencedColdSweep,
     apiLockPartitionTimeToCounterexample: { seeds: partitionOnly.length, medianRuns: median(partitionOnly.map((a) => a.runs)), medianWallMs: median(partitionOnly.map((a) => a.wallMs)), all: partitionOnly },
     naiveTimeToCounterexample: {
       seeds: all.length,

@@ -10,6 +10,7 @@ import { mergeSummaryFiles } from "../properties/merge-summaries.js";
 import { sweepSeed } from "./options.js";
 import type { CheckName } from "../sim/scenario/scenario-schema.js";
 import type { RunFailure } from "../properties/sweep-batch.js";
+import { tuneForSweeps } from "../properties/sweep-tuning.js";
 
 /** Flags of `locksim check`. */
 export interface CheckFlags {
@@ -38,6 +39,7 @@ export interface CheckFlags {
  */
 export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Promise<number> {
   const ref = workerRefFrom({ kind: flags.worker, module: flags.workerModule });
+  tuneForSweeps();
   const summary = await runSweep({
     worker: ref,
     runs: flags.runs,
