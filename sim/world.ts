@@ -132,8 +132,12 @@ export class World implements GuardOwner, Scheduler {
     if (this.hosts.has(options.id)) {
       throw new WorldAssertionError({ operation: "World.addHost", expected: "a new host id", seen: "a host with that id", hostId: options.id });
     }
-    const host = new Host({ id: options.id, factory: options.factory, scheduler: this });
-    this.hosts.set(options.id, host);
+    // Internalized, as property names are: the maps keyed by host id (hosts, the network's calls
+    // and links, the trace's names) then tell two ids apart by address. An id built at run time
+    // (`w${i}`) is not, and a lookup compared it with every other id in its bucket by content.
+    const id = Object.keys({ [options.id]: true })[0]!;
+    const host = new Host({ id, factory: options.factory, scheduler: this });
+    this.hosts.set(id, host);
     this.scheduleStart(host, options.startAtMs ?? this.now);
     return host;
   }
