@@ -24,8 +24,15 @@ function printRun(file: string, scenario: Scenario, r: ScenarioFileRun, flags: R
   out(`\ntrace ${run.traceHash} (${run.fleet.world.steps} events, ${run.fleet.world.nowMs}ms virtual, ${run.wallMs.toFixed(0)}ms wall)\n`);
   if (run.boundMessage) out(`run ended early: ${run.boundMessage}\n`);
   if (r.recordedHash) out(r.recordedHash === run.traceHash ? "replay: byte-identical to the recorded trace\n" : `replay: DIFFERS from the recorded trace ${r.recordedHash}\n`);
-  out(r.judgement.ok ? `expectations met (${r.judgement.basis})\n` : `NOT MET (${r.judgement.basis}):\n${r.judgement.mismatches.map((m) => `  MISMATCH ${m}`).join("\n")}\n`);
+  // Verdicts of a run whose worker failed are no pass: the failure (exit 3) is reported below.
+  const met = workerFailed(r) ? `verdicts as expected (${r.judgement.basis}), but THE WORKER FAILED in this run (below; exit 3)` : `expectations met (${r.judgement.basis})`;
+  out(r.judgement.ok ? `${met}\n` : `NOT MET (${r.judgement.basis}):\n${r.judgement.mismatches.map((m) => `  MISMATCH ${m}`).join("\n")}\n`);
   out(`replay: ${replayLine({ command, file, ref: r.ref, seed: flags.seed, flags })}\n`);
+}
+
+// The worker threw, rejected, left a rejection unhandled, or livelocked: the run is its failure.
+function workerFailed(r: ScenarioFileRun): boolean {
+  return r.run.workerFailures.length > 0 || r.run.stoppedBy === "sameTimeStepsMax";
 }
 
 function jsonRun(r: ScenarioFileRun): Record<string, unknown> {
@@ -36,7 +43,7 @@ function jsonRun(r: ScenarioFileRun): Record<string, unknown> {
     details: Object.fromEntries(Object.entries(r.run.results).map(([c, res]) => [c, res.detail])),
     traceHash: r.run.traceHash,
     ...(r.recordedHash ? { recordedTraceHash: r.recordedHash, hashMatches: r.hashMatches } : {}),
-    ok: r.judgement.ok && r.hashMatches,
+    ok: r.judgement.ok && r.hashMatches && !workerFailed(r),
     mismatches: r.judgement.mismatches,
     expectationBasis: r.judgement.basis,
     marks: [...marksOf(r.run.fleet.world.trace.records)].sort(),

@@ -40,19 +40,25 @@ describe("the worker under test failed: exit 3, with the run that shows it", () 
     // The other worker still finishes the task: the run goes on without the dead host.
     expect(r.stdout).toMatch(/EFFECT: t1 committed by w2/);
     expect(r.stderr).toMatch(/the worker under test failed:[\s\S]*on w1 at t=\d+ms: unhandled promise rejection: ConsulUnavailableError/);
+    const json = await locksim("run", "partition-holder-from-consul", "--worker-module", unhandled, "--no-check-determinism", "--json");
+    expect(json.code).toBe(3);
+    // The verdicts match the scenario's, yet the run is no pass: a reader of `ok` must not see one.
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { exitCode: 3 }, workerFailures: [{ hostId: "w1" }] });
   });
 
   it("check: the first run the worker failed in is shrunk and saved; check and its replay exit 3", { timeout: 240_000 }, async () => {
     const out = join(dir, "cex");
     const r = await locksim("check", "--worker-module", unhandled, "--runs", "200", "--seed", "1", "--out", out);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/COUNTEREXAMPLE after \d+ run\(s\)/);
+    expect(r.stdout).toMatch(/WORKER FAILED after \d+ run\(s\) \(\d+ms\), shrunk/);
     expect(r.stdout).toMatch(/WORKER FAILED: the worker failed on w\d at t=\d+ms: unhandled promise rejection/);
     const files = await readdir(out);
     expect(files).toHaveLength(1);
     const replay = await locksim("replay", join(out, files[0]!));
     expect(replay.code).toBe(3);
     expect(replay.stdout).toContain("byte-identical to the recorded trace");
+    expect(replay.stdout).toContain("but THE WORKER FAILED in this run (below; exit 3)");
+    expect(replay.stdout).not.toContain("expectations met");
     expect(replay.stderr).toMatch(/unhandled promise rejection/);
   });
 
