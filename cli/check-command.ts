@@ -11,6 +11,7 @@ import { sweepSeed } from "./options.js";
 import type { CheckName } from "../sim/scenario/scenario-schema.js";
 import type { RunFailure } from "../properties/sweep-batch.js";
 import { tuneForSweeps } from "../properties/sweep-tuning.js";
+import { StoppedByRejection } from "./shutdown.js";
 
 /** Flags of `locksim check`. */
 export interface CheckFlags {
@@ -57,6 +58,8 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
     log: flags.json ? () => undefined : (line) => process.stdout.write(`${line}\n`),
   });
   if (flags.html) await writeCounterexampleHtml(flags.html, summary, await loadWorker(ref));
+  // Stopped by a rejection nothing handled: the error was printed (as JSON with --json), and is the answer.
+  if (signal?.reason instanceof StoppedByRejection) return exitCodes.internal;
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
   return sweepExitCode(summary);
@@ -107,8 +110,11 @@ export async function mergeCommand(files: string[], flags: { json?: boolean }): 
   return sweepExitCode(merged);
 }
 
+/** What merge prints of a merged summary. */
+type MergedOutcome = SweepOutcome & { counterexample?: { kind: RunFailure; foundAtRun: number; failedChecks: CheckName[]; detail: string; replay: string } };
+
 // What merge says after the counts: the first counterexample, or what --keep-going shards counted.
-function mergeVerdictLines(merged: SweepOutcome & { counterexample?: { kind: RunFailure; foundAtRun: number; failedChecks: CheckName[]; detail: string; replay: string } }): string[] {
+function mergeVerdictLines(merged: MergedOutcome): string[] {
   const c = merged.counterexample;
   if (c) return [`first counterexample at run ${c.foundAtRun}: ${c.kind === "worker-failed" ? "WORKER FAILED" : c.failedChecks.join(", ")}: ${c.detail}`, `  replay: ${c.replay}`];
   const lines: string[] = [];

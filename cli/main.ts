@@ -40,7 +40,6 @@ function program(setCode: (code: number) => void): Command {
   p.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").version(packageVersion(), "-V, --version", "print locksim's version").exitOverride();
   runOptions(p.command("run").description("run a scenario in the simulator: timeline, verdicts, exit 0 when they meet the scenario's expectations").argument("<scenario>", "a scenario file (JSON), or the name of a shipped scenario (see 'locksim scenarios')")).action(async (file: string, flags: RunFlags) => {
     json = Boolean(flags.json);
-    workerRuns = true;
     setCode(await runIsolated({ file, flags, command: "run", signal: shutdown.signal }));
   });
   runOptions(p.command("replay").description("rerun a scenario or a saved counterexample exactly (same worker, resource, seed); --real replays it on a Consul agent too").argument("<file>", "scenario or counterexample file"))
@@ -49,7 +48,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--allow-remote", "allow an agent that is not on loopback")
     .action(async (file: string, flags: RealFlags & { real?: boolean }) => {
       json = Boolean(flags.json);
-      workerRuns = true;
+      workerRuns = Boolean(flags.real);
       setCode(flags.real ? await replayRealCommand(file, flags, { signal: shutdown.signal, ledger: shutdown }) : await runIsolated({ file, flags, command: "replay", signal: shutdown.signal }));
     });
   p.command("cleanup")
@@ -87,7 +86,6 @@ function program(setCode: (code: number) => void): Command {
     .action(async (flags: CheckFlags) => {
       json = Boolean(flags.json);
       if (flags.timeBudget !== undefined && !process.argv.includes("--runs")) flags.runs = Number.MAX_SAFE_INTEGER;
-      workerRuns = true;
       setCode(await checkCommand(flags, shutdown.signal));
     });
   p.command("merge")
@@ -114,8 +112,9 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// A worker runs in run, replay and check: a rejection nothing handled outside the simulated world
-// is then most likely its code (a real run's), else locksim's own (README, "When your worker fails").
+// Outside the simulated world a worker's code runs in this process only in a real replay: a
+// rejection nothing handled is then most likely its, else locksim's own (README, "When your
+// worker fails"). `run` and `replay` run their worlds in a thread, and `check` only guarded worlds.
 let workerRuns = false;
 shutdown.install((reason) => {
   const { code, kind } = workerRuns ? { code: exitCodes.workerFailed, kind: "the worker under test failed" } : { code: exitCodes.internal, kind: "internal error" };

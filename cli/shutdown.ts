@@ -1,6 +1,13 @@
 import { exitCodes } from "./exit-codes.js";
 import { isWorldRejection } from "../sim/unhandled-rejections.js";
 
+/** The abort reason when a rejection nothing handled stopped the command: it reports itself (no partial summary after it). */
+export class StoppedByRejection extends Error {
+  constructor() {
+    super("stopped by a promise rejection that nothing handled");
+  }
+}
+
 /** What the CLI says about a promise rejection nothing handled: its exit code and its report. */
 export type RejectionReport = (reason: unknown) => { code: number; report: string };
 
@@ -53,9 +60,13 @@ export class Shutdown {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     process.on("unhandledRejection", (reason) => {
-      if (isWorldRejection() || this.stopping) return;
+      if (isWorldRejection()) return;
+      if (this.stopping) {
+        process.stderr.write(`locksim: while stopping, another promise rejection that nothing handled: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+        return;
+      }
       const { code, report } = onRejection(reason);
-      void this.unwind(code, `\n${report}\nlocksim: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s)…\n`, new Error("stopped by a promise rejection nothing handled"));
+      void this.unwind(code, `\n${report}\nlocksim: stopping the workers and cleaning up (at most ${this.graceMs / 1000}s)…\n`, new StoppedByRejection());
     });
   }
 

@@ -56,9 +56,9 @@ function refOf(worker: WorkerUnderTest): WorkerRef | undefined {
 
 /**
  * Sweeps generated workloads and fault plans over a worker, for vitest, jest or node:test: it
- * resolves with the sweep's summary when no safety check is violated, and throws a
- * WorkerCheckFailedError (violated check, detail, shrunk faults, seed, path, saved file, replay
- * command) when one is.
+ * resolves with the sweep's summary when no safety check is violated and the worker never failed,
+ * and throws a WorkerCheckFailedError (violated check or the worker's failure, detail, shrunk
+ * faults, seed, path, saved file, replay command) at the first run that shows either.
  */
 export async function checkWorker(worker: WorkerUnderTest, options: CheckWorkerOptions = {}): Promise<SweepSummary> {
   const ref = refOf(worker);

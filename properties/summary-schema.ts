@@ -21,7 +21,7 @@ const summarySchema = z.looseObject({
   wallMs: z.number().nonnegative(),
   // Every check's count: merge adds them up by name.
   violations: z.looseObject(Object.fromEntries(checkNames.map((c) => [c, count]))),
-  // Absent from summaries written before worker failures were counted: none were.
+  // Absent from summaries written before worker failures were counted: read as 0 (not counted then).
   workerFailures: count.default(0),
   coverage: z.record(z.string(), count),
   unsafeWindows: z.looseObject({ count, maxMs: z.number().optional(), maxRun: z.number().optional(), maxScenario: z.looseObject({}).optional() }),

@@ -27,14 +27,15 @@ export interface BatchSpec {
 
 /**
  * How a run failed the sweep's property: a safety check was violated, or the worker under test
- * failed (threw, rejected, or left a promise rejection unhandled: in production its process would
- * have died of it). A worker failure counts first, as `locksim run` answers it (exit 3).
+ * failed (threw, rejected, left a promise rejection unhandled, in production its process would
+ * have died of it, or livelocked: never let virtual time move). A worker failure counts first, as
+ * `locksim run` answers it (exit 3).
  */
 export type RunFailure = "safety" | "worker-failed";
 
 /** How a run failed the property, if it did. */
-export function failureOf(run: { verdicts: Record<CheckName, Verdict>; workerFailures: readonly unknown[] }): RunFailure | undefined {
-  if (run.workerFailures.length > 0) return "worker-failed";
+export function failureOf(run: { verdicts: Record<CheckName, Verdict>; workerFailures: readonly unknown[]; stoppedBy: string }): RunFailure | undefined {
+  if (run.workerFailures.length > 0 || run.stoppedBy === "sameTimeStepsMax") return "worker-failed";
   return breaksSafety(run.verdicts) ? "safety" : undefined;
 }
 
@@ -86,7 +87,7 @@ export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; wo
     const run = await runScenario(scenarios[j]!, { worker: o.worker.factory, workerName: o.worker.name, resource: sequence.resource, traceSteps: false });
     result.ran++;
     for (const c of checkNames) if (run.verdicts[c] === "violated") result.violations[c]++;
-    if (run.workerFailures.length > 0) result.workerFailures++;
+    if (run.workerFailures.length > 0 || run.stoppedBy === "sameTimeStepsMax") result.workerFailures++;
     result.verdicts?.push(encodeVerdicts(run.verdicts));
     const overlapMs = largestOverlapOf(run);
     if (overlapMs !== undefined) result.overlaps.push({ run: spec.start + j + 1, overlapMs });

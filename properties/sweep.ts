@@ -73,7 +73,7 @@ export interface SweepSummary {
   runsPerSec: number;
   /** How many runs violated each check (before shrinking). */
   violations: Record<CheckName, number>;
-  /** How many runs the worker under test failed in: it threw, rejected, or left a promise rejection unhandled. */
+  /** How many runs the worker under test failed in: it threw, rejected, left a promise rejection unhandled, or livelocked. */
   workerFailures: number;
   /** How many runs reached each coverage mark (every built-in mark listed, 0 when never reached). */
   coverage: Record<string, number>;
@@ -215,7 +215,7 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const rerun = await run(shrunk, true);
   const failedChecks = safetyChecks.filter((c) => rerun.verdicts[c] === "violated");
   const failure = rerun.workerFailures[0];
-  const detail = kind === "worker-failed" && failure ? `the worker failed on ${failure.hostId} at t=${failure.atMs}ms: ${failure.message}` : rerun.results[failedChecks[0] ?? "atMostOnce"].detail;
+  const detail = kind === "safety" ? rerun.results[failedChecks[0] ?? "atMostOnce"].detail : failure ? `the worker failed on ${failure.hostId} at t=${failure.atMs}ms: ${failure.message}` : `the worker never let virtual time move (a livelock): ${rerun.boundMessage ?? ""}`;
   const provenance = { ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource, path: details.counterexamplePath ?? "", foundAtRun: o.firstFailure + 1 };
   const build = (file: string | undefined): Scenario => counterexampleScenario(shrunk, rerun, provenance, detail, file);
   const file = options.outDir ? await writeCounterexample(options.outDir, build, { name: worker.name, seed: options.seed, traceHash: rerun.traceHash }) : undefined;

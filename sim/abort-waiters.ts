@@ -39,7 +39,7 @@ export class SignalWatch {
 
   constructor(signal: AbortSignal) {
     this.heard = signal.aborted;
-    this.exact = this.heard || getEventListeners(signal, "abort").length === 0;
+    this.exact = this.heard || firstListener(signal);
     if (this.heard) return;
     signal.addEventListener(
       "abort",
@@ -50,6 +50,16 @@ export class SignalWatch {
       },
       { once: true },
     );
+  }
+}
+
+// Whether a listener added now would be the signal's first. A signal that is not Node's (a
+// polyfill's) cannot be asked, and is then always asked for `aborted` instead.
+function firstListener(signal: AbortSignal): boolean {
+  try {
+    return getEventListeners(signal, "abort").length === 0;
+  } catch {
+    return false;
   }
 }
 

@@ -46,6 +46,11 @@ const settled = Promise.resolve();
 // instructions when the barrier used it at every turn; callgrind). nextTick does not use its receiver.
 const nextTick = process.nextTick;
 
+// An exception that escapes a tick loop between a pump and its closer (a world's nextTick that
+// throws) leaves the closer queued past the timers and I/O that come next; if the process lives
+// on (a test runner's uncaughtException handler), the window must not stay open for them.
+process.on("uncaughtExceptionMonitor", () => leaveWorld());
+
 /**
  * Node's runNextTicks, which it still exposes as `process._tickCallback` (never documented;
  * deprecated in documentation only, DEP0134): with no tick queued and no rejection to report it

@@ -47,6 +47,7 @@ export class World implements GuardOwner, Scheduler {
   private stepCount = 0;
   private currentHostId: string | undefined;
   private violation: DeterminismError | undefined;
+  private internalError: Error | undefined;
   /** Errors thrown or rejected by host programs, in order. */
   readonly hostFailures: { hostId: string; atMs: number; message: string }[] = [];
 
@@ -235,11 +236,19 @@ export class World implements GuardOwner, Scheduler {
    * host whose event ran. The host then dies as its process would in production: Node ends a
    * process on an unhandled rejection by default (`--unhandled-rejections=throw`, since Node 15),
    * so its timers and responses are dropped and its session lives on until Consul expires it.
+   * Without a host (the world's own event: a delivery, Consul's timers) the code is locksim's, and
+   * the run fails with an internal error instead.
    */
   onUnhandledRejection(reason: unknown): void {
     const hostId = this.currentHostId;
-    this.failHost(hostId ?? "-", reason, "unhandled promise rejection: ");
-    if (hostId !== undefined && this.host(hostId).state !== "crashed") this.crash(hostId);
+    if (hostId === undefined) {
+      // The world's own code (a delivery, Consul's timers) is locksim's, not the worker's: the run fails as an internal error.
+      const message = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+      this.internalError ??= new Error(`unhandled promise rejection in the simulator's own event (t=${this.now}ms): ${message}`, { cause: reason });
+      return;
+    }
+    this.failHost(hostId, reason, "unhandled promise rejection: ");
+    if (this.host(hostId).state !== "crashed") this.crash(hostId);
   }
 
   /**
@@ -337,6 +346,7 @@ export class World implements GuardOwner, Scheduler {
 
   private throwIfViolated(): void {
     if (this.violation) throw this.violation;
+    if (this.internalError) throw this.internalError;
   }
 
   // Lets every promise continuation released by the event run before the next event (sim/step-pump.ts).

@@ -8,6 +8,8 @@ import { checkWorker, WorkerCheckFailedError } from "../../properties/check-work
 import { mergeSummaryFiles } from "../../properties/merge-summaries.js";
 import { runSweep } from "../../properties/sweep.js";
 import throwingWorker from "../fixtures/workers/throwing-worker.js";
+import livelockWorker from "../fixtures/workers/livelock-worker.js";
+import { World } from "../../sim/world.js";
 
 function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -73,6 +75,24 @@ describe("the worker under test failed: exit 3, with the run that shows it", () 
     expect(c.foundAtRun).toBe(1);
     expect((error as Error).message).toMatch(/throwing failed \(it threw, rejected or left a promise rejection unhandled\) after 1 generated run/);
     expect(c.detail).toMatch(/the worker failed on w\d at t=\d+ms: Error: boom from the worker/);
+  });
+
+  it("checkWorker: a livelock is the worker's failure too, as in `locksim run`", { timeout: 120_000 }, async () => {
+    const error = await checkWorker(livelockWorker, { runs: 3, seed: 2, outDir: null, name: "livelock" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkerCheckFailedError);
+    const c = (error as WorkerCheckFailedError).summary.counterexample!;
+    expect(c.kind).toBe("worker-failed");
+    expect(c.detail).toMatch(/the worker never let virtual time move \(a livelock\): .*sameTimeStepsMax/);
+  });
+
+  it("a rejection the world's own event leaves unhandled (no host) fails the run as locksim's error, not the worker's", async () => {
+    const world = new World({ seed: 1 });
+    world.schedule({ atMs: 5, label: "model.bug", run: () => void Promise.reject(new Error("a bug of the model")) });
+    await expect(world.run()).rejects.toThrow(/unhandled promise rejection in the simulator's own event \(t=5ms\): Error: a bug of the model/);
+    expect(world.hostFailures).toEqual([]);
   });
 
   it("--keep-going counts the runs; merged shards exit 3 as the unsharded sweep does", { timeout: 120_000 }, async () => {

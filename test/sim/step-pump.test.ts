@@ -99,4 +99,10 @@ describe("the step pump", () => {
       expect(r.stderr).toContain("not the world's rejection");
     }
   });
+
+  // vitest's listener leaves a rejection alone when it sees another listener; so did the world's.
+  it("steps aside for a test runner's listener that defers to others, so that it reports a rejection not the world's", async () => {
+    const { stdout } = await run("node_modules/.bin/vite-node", ["test/fixtures/drain-worlds-main.ts", "deferring"], { cwd: process.cwd() });
+    expect(stdout).toContain(`deferring listener reported: ["not the world's rejection"]`);
+  });
 });
