@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { InputError } from "../src/errors.js";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { ScenarioRun } from "../sim/scenario/run-scenario.js";
@@ -20,9 +20,19 @@ export interface SweepProvenance {
   foundAtRun: number;
 }
 
+/**
+ * A module's path as the command line names it: relative to the working directory when it lies
+ * inside it (a counterexample kept in the repository then reads the same on every machine),
+ * absolute otherwise.
+ */
+function commandPath(module: string): string {
+  const rel = relative(process.cwd(), module).split("\\").join("/");
+  return rel && !rel.startsWith("../") && rel !== ".." && !isAbsolute(rel) ? `./${rel}` : module;
+}
+
 /** The `locksim check` command line that reruns a sweep exactly. */
 export function checkCommand(p: Omit<SweepProvenance, "path" | "foundAtRun">): string {
-  const worker = !p.ref ? "--worker-module <the module exporting it>" : "kind" in p.ref ? `--worker ${p.ref.kind}` : `--worker-module ${p.ref.module}${p.ref.export === "default" ? "" : `#${p.ref.export}`}`;
+  const worker = !p.ref ? "--worker-module <the module exporting it>" : "kind" in p.ref ? `--worker ${p.ref.kind}` : `--worker-module ${commandPath(p.ref.module)}${p.ref.export === "default" ? "" : `#${p.ref.export}`}`;
   return [`locksim check ${worker}`, `--seed ${p.seed}`, `--runs ${p.runs}`, p.faultTypes ? `--faults ${p.faultTypes.join(",")}` : "", p.resource ? `--resource ${p.resource}` : ""].filter(Boolean).join(" ");
 }
 

@@ -95,6 +95,35 @@ describe("the worker under test failed: exit 3, with the run that shows it", () 
     expect(world.hostFailures).toEqual([]);
   });
 
+  it("two worlds running at once in one thread: a rejection is blamed on the world and host whose event released it", async () => {
+    const build = (rejectAtMs: number | undefined): World => {
+      const world = new World({ seed: 3 });
+      world.network.register("echo", (request) => request);
+      for (const id of ["a", "b"]) {
+        world.addHost({
+          id,
+          factory: (ctx) => ({
+            async run(signal) {
+              for (let i = 0; i < 200; i++) {
+                await ctx.clock.sleepMs(7, signal);
+                if (id === "b" && rejectAtMs !== undefined && ctx.clock.nowMs() >= rejectAtMs) void Promise.reject(new Error(`b gave up at ${ctx.clock.nowMs()}`));
+                await ctx.call("echo", i, { timeoutMs: 1_000, signal, op: "echo" });
+              }
+            },
+          }),
+        });
+      }
+      return world;
+    };
+    const [quiet, failing] = [build(undefined), build(500)];
+    await Promise.all([quiet.run(), failing.run()]);
+    expect(quiet.hostFailures).toEqual([]);
+    expect(failing.hostFailures).toHaveLength(1);
+    expect(failing.hostFailures[0]).toMatchObject({ hostId: "b", message: expect.stringMatching(/^unhandled promise rejection: Error: b gave up at 50\d$/) });
+    expect(failing.host("b").state).toBe("crashed");
+    expect(failing.host("a").state).toBe("exited");
+  });
+
   it("--keep-going counts the runs; merged shards exit 3 as the unsharded sweep does", { timeout: 120_000 }, async () => {
     const worker = { factory: throwingWorker, name: "throwing" };
     const whole = await runSweep({ worker, runs: 40, seed: 3, threads: 1, keepGoing: true });
