@@ -23,10 +23,11 @@ describe("SignalWatch answers as signal.aborted would", () => {
     for (const setUp of ways) {
       const c = new AbortController();
       const seen: boolean[] = [];
-      let watch: ReturnType<typeof watchOf> | undefined;
-      setUp(c.signal, () => seen.push(hasAborted(watch!, c.signal), c.signal.aborted));
-      watch = watchOf(c.signal);
-      expect(watch.exact).toBe(false);
+      // The probe is added first, so it is made before the watch it reads.
+      const later: { watch?: ReturnType<typeof watchOf> } = {};
+      setUp(c.signal, () => seen.push(hasAborted(later.watch!, c.signal), c.signal.aborted));
+      later.watch = watchOf(c.signal);
+      expect(later.watch.exact).toBe(false);
       c.abort();
       expect(seen).toEqual([true, true]);
     }
