@@ -264,7 +264,7 @@ async function preferStagger(shrunk: Scenario, fails: (s: Scenario) => Promise<b
 
 function logCounterexample(log: (line: string) => void, name: string, c: NonNullable<SweepSummary["counterexample"]>): void {
   log(`${name}: ${c.kind === "worker-failed" ? "WORKER FAILED" : "COUNTEREXAMPLE"} after ${c.foundAtRun} run(s) (${c.foundAfterMs}ms), shrunk ${c.shrinks} time(s) to ${c.faults} fault(s)`);
-  if (c.kind === "worker-failed") log(`  WORKER FAILED: ${c.detail}${c.failedChecks.length ? `; also violated: ${c.failedChecks.join(", ")}` : ""}`);
+  if (c.kind === "worker-failed") log(`  ${c.detail}${c.failedChecks.length ? `; also violated: ${c.failedChecks.join(", ")}` : ""}`);
   else log(`  violated: ${c.failedChecks.join(", ")}: ${c.detail}`);
   log(`  faults: ${c.scenario.faults.map((f) => JSON.stringify(f)).join(", ") || "none"}`);
   log(`  fast-check path ${c.path}`);

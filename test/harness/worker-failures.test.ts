@@ -53,7 +53,7 @@ describe("the worker under test failed: exit 3, with the run that shows it", () 
     const r = await locksim("check", "--worker-module", unhandled, "--runs", "200", "--seed", "1", "--out", out);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/WORKER FAILED after \d+ run\(s\) \(\d+ms\), shrunk/);
-    expect(r.stdout).toMatch(/WORKER FAILED: the worker failed on w\d at t=\d+ms: unhandled promise rejection/);
+    expect(r.stdout).toMatch(/\n {2}the worker failed on w\d at t=\d+ms: unhandled promise rejection/);
     const files = await readdir(out);
     expect(files).toHaveLength(1);
     const replay = await locksim("replay", join(out, files[0]!));
