@@ -14,14 +14,14 @@ import { leaveWorld, realTimers } from "./determinism-guard.js";
  * against the promise-reaction-and-nextTick barrier it replaced, which let a tick queued late by
  * world code run after the next event.
  *
- * Unhandled rejections: Node looks for them when its tick loop ends, so a promise that world code
- * rejects and leaves without a handler past the end of its event's drain is reported then, as Node
- * would report it at the end of a macrotask in production, and the world takes it as its host's
- * failure (sim/unhandled-rejections.ts). In both modes that happens inside the turn's window: the
- * macrotask barrier leaves the window open to the end of its tick loop, and an immediate queued
- * right behind the pump closes it (armPump). Under the
- * earlier barrier the tick loop rarely ended mid-run, and such a promise went unreported if a
- * later event, up to 1,024 turns on, handled it.
+ * Unhandled rejections: Node looks for them when its tick loop ends, so a promise that world
+ * code rejects and leaves without a handler past the end of its event's drain is reported then,
+ * as Node would report it at the end of a macrotask in production, and the world takes it as its
+ * host's failure (sim/unhandled-rejections.ts). In both modes that happens inside the turn's
+ * window: the macrotask barrier leaves the window open to the end of its tick loop, and an
+ * immediate queued right behind the pump closes it (armPump). Under the earlier barrier the tick
+ * loop rarely ended mid-run, and such a promise went unreported if a later event, up to 1,024
+ * turns on, handled it.
  *
  * Process-wide because of the determinism guard's step window (sim/determinism-guard.ts): a window
  * must hold one world's code only. One pump runs the turns of every world in the thread, one turn
