@@ -1,11 +1,11 @@
 import { dirname } from "node:path";
 import { loadWorker, parseModuleSpec, type LoadedWorker } from "../properties/worker-ref.js";
-import { agentFor, formatSideBySide, replaySideBySide, type ReplayWorker } from "../replay/replay-real.js";
+import { agentFor, formatSideBySide, replaySideBySide, type ReplayWorker, type SideBySide } from "../replay/replay-real.js";
 import { isWorkerKind } from "../src/workers/worker-kinds.js";
 import { judge } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
-import { exitCodes } from "./exit-codes.js";
+import { exitCodes, WorkerFailedError } from "./exit-codes.js";
 import { realWindowsJson, runWindowsJson, writeSideBySideHtml } from "./html-output.js";
 import { resolveScenarioArg } from "../properties/scenario-lookup.js";
 import { judgeMode, type RunFlags } from "./options.js";
@@ -36,7 +36,8 @@ export interface StopControl {
 
 /**
  * `locksim replay <file> --real`: the scenario in the simulator and on a real Consul agent, side by
- * side. Exit 0 when the real verdicts equal the simulator's and meet the expectations, else 1. A
+ * side. Exit 0 when the real verdicts equal the simulator's and meet the expectations, else 1; 3
+ * when the worker threw, rejected or left a rejection unhandled in either world, as in `run`. A
  * preflight first checks the agent and the token (exit 2 on a refusal). On a stop signal every
  * run removes its sessions and keys and every agent or cluster started here is stopped.
  */
@@ -53,20 +54,35 @@ export async function replayRealCommand(file: string, flags: RealFlags, stop: St
     if (!flags.json) process.stdout.write(`replaying ${scenario.name} on Consul at ${agent.addr} (${agent.source}; leader ${pre.leader}, preflight ${pre.tookMs}ms); this takes real time…\n`);
     const results = await replaySideBySide(scenario, workers, agent.addr, { useClusterForFailover: !flags.consulAddr, resource: flags.resource, token, signal: stop.signal, ledger: stop.ledger, disposableAgent: agent.source !== "env" });
     const judged = results.map((r) => ({ r, j: judge({ scenario, workerName: r.worker, verdicts: { ...r.real.verdicts, modelInvariants: r.sim.verdicts.modelInvariants }, mode: judgeMode(flags) }) }));
+    const failures = results.flatMap(workerFailuresOf);
     if (flags.json) {
-      const out = judged.map(({ r, j }) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs), unsafeWindows: runWindowsJson(r.sim) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover, unsafeWindows: realWindowsJson(scenario, r) }, same: r.differing.length === 0, ok: j.ok && r.differing.length === 0, mismatches: j.mismatches }));
+      const failed = failures.length ? { error: { kind: "the worker under test failed", exitCode: exitCodes.workerFailed, message: failures.join("\n") } } : {};
+      const out = judged.map(({ r, j }) => ({ worker: r.worker, simulator: { verdicts: r.sim.verdicts, traceHash: r.sim.traceHash, wallMs: Math.round(r.sim.wallMs), unsafeWindows: runWindowsJson(r.sim) }, real: { verdicts: r.real.verdicts, wallMs: r.real.wallMs, leftover: r.real.leftover, unsafeWindows: realWindowsJson(scenario, r) }, same: r.differing.length === 0, ok: j.ok && r.differing.length === 0 && workerFailuresOf(r).length === 0, mismatches: j.mismatches, ...failed }));
       process.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
     } else {
       for (const { r, j } of judged) {
         process.stdout.write(`\n== ${scenario.name} · worker ${r.worker}\n${formatSideBySide(r)}\n`);
-        process.stdout.write(j.ok ? `expectations met (${j.basis})\n` : `NOT MET (${j.basis}):\n${j.mismatches.map((m) => `  MISMATCH ${m}`).join("\n")}\n`);
+        const met = workerFailuresOf(r).length ? `verdicts as expected (${j.basis}), but THE WORKER FAILED in this run (below; exit 3)` : `expectations met (${j.basis})`;
+        process.stdout.write(j.ok ? `${met}\n` : `NOT MET (${j.basis}):\n${j.mismatches.map((m) => `  MISMATCH ${m}`).join("\n")}\n`);
       }
     }
     if (flags.html) await writeSideBySideHtml(flags.html, scenario, results);
+    // As in `locksim run`: the stories were printed; the failure is the worker's, not a verdict.
+    if (failures.length) throw new WorkerFailedError(`the worker threw, rejected or left a promise rejection unhandled:\n  ${failures.join("\n  ")}`, { printed: true });
     return judged.every(({ r, j }) => j.ok && r.differing.length === 0) ? exitCodes.met : exitCodes.failed;
   } finally {
     await agent.stop();
     unregister?.();
     if (unregister && stop.signal.aborted) stop.ledger.noteRemoved(name);
   }
+}
+
+// The worker's failures in either world, one line each: `host.failed` records of the simulator's
+// trace and of the real run's log (the same vocabulary).
+function workerFailuresOf(r: SideBySide): string[] {
+  const lines: string[] = [];
+  for (const [world, records] of [["simulator", r.sim.fleet.world.trace.records], ["real Consul", r.real.records]] as const) {
+    for (const rec of records) if (rec.kind === "host.failed") lines.push(`${r.worker} on ${rec.host} at t=${rec.atMs}ms (${world}): ${rec.data.error}`);
+  }
+  return lines;
 }

@@ -87,6 +87,19 @@ describe.skipIf(!haveConsul).concurrent("a real replay stopped by a signal leave
     await expectNothingLeft(agent.addr, [], join(tmp, "unhandled"));
   });
 
+  // A worker that throws failed in both worlds; before, `replay --real` said "expectations met", exit 0.
+  it("a worker that throws: replay --real exits 3 as run does, naming the failure in each world", { timeout: 90_000 }, async () => {
+    const agent = await ownAgent();
+    const c = await cli("throws", ["replay", "scenarios/crash-mid-task.json", "--worker-module", "test/fixtures/workers/throwing-worker.ts", "--real", "--consul-addr", agent.addr]);
+    const { code } = await c.child.exited;
+    expect({ code, out: c.child.out(), err: c.child.err() }).toMatchObject({
+      code: 3,
+      out: expect.stringContaining("but THE WORKER FAILED in this run (below; exit 3)"),
+      err: expect.stringMatching(/on w1 at t=\d+ms \(simulator\): Error: boom from the worker[\s\S]*on w1 at t=\d+ms \(real Consul\): Error: boom from the worker/),
+    });
+    await expectNothingLeft(agent.addr, [], join(tmp, "throws"));
+  });
+
   it("SIGTERM stops the `consul agent -dev` locksim started itself (no CONSUL_HTTP_ADDR)", { timeout: 90_000 }, async () => {
     const c = await cli("provider-SIGTERM", ["replay", "gc-pause-longer-than-ttl", "--real", "--worker", "fenced"]);
     await c.child.waitFor(/replaying .*\(binary/, 60_000);
