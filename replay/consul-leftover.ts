@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, rmdirSync } from "node:fs";
+import { rmdirSync, statSync } from "node:fs";
 
 /**
  * The directory every `consul` command of Debian's 1.8.7 creates at start-up and never removes:
@@ -19,18 +19,31 @@ export const consulLeftoverPath = "/tmp/consul-test";
  */
 export class ConsulLeftover {
   private madeByUs = false;
+  // The directory as a start found it there (someone else's, or a sibling process's): inode and
+  // change time, to tell whether it was removed and made anew by the time our consul ran.
+  private seen: { ino: number; ctimeMs: number } | undefined;
 
   constructor(readonly path: string = consulLeftoverPath) {}
 
   /** Call right before starting a consul process: if the directory is not there, that process will make it. */
   noteStart(): void {
-    if (!existsSync(this.path)) this.madeByUs = true;
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (!st) this.madeByUs = true;
+    else if (!this.madeByUs) this.seen ??= { ino: st.ino, ctimeMs: st.ctimeMs };
   }
 
-  /** Call after stopping consul processes: removes the directory if one of ours made it and it is empty. */
+  /**
+   * Call after stopping consul processes: removes the directory if one of ours made it and it is
+   * empty. "Ours" also covers a start that found it there when the process that made it removed it
+   * before our consul came up (test files starting agents in parallel): our consul then made it
+   * anew, which its inode or change time shows.
+   */
   remove(): void {
-    if (!this.madeByUs) return;
+    const st = this.madeByUs ? undefined : statSync(this.path, { throwIfNoEntry: false });
+    const remade = st !== undefined && this.seen !== undefined && (st.ino !== this.seen.ino || st.ctimeMs !== this.seen.ctimeMs);
+    if (!this.madeByUs && !remade) return;
     this.madeByUs = false;
+    this.seen = undefined;
     try {
       rmdirSync(this.path);
     } catch {

@@ -33,6 +33,20 @@ describe("ConsulLeftover", () => {
     expect(await exists(leftover.path)).toBe(true);
   });
 
+  // Test files start agents in parallel: a start may find the directory another process's consul
+  // made, which that process then removes before our consul comes up and makes it anew. Nobody
+  // removed that one before (seen once after a full CI run).
+  it("removes it when it was someone's at our start but was made anew by the time our consul ran", async () => {
+    const leftover = new ConsulLeftover(await fresh());
+    await mkdir(leftover.path);
+    leftover.noteStart();
+    await rm(leftover.path, { recursive: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await mkdir(leftover.path);
+    leftover.remove();
+    expect(await exists(leftover.path)).toBe(false);
+  });
+
   it("keeps it, and what is in it, when it is not empty", async () => {
     const leftover = new ConsulLeftover(await fresh());
     leftover.noteStart();
