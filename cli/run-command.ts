@@ -6,6 +6,7 @@ import { exitCodes, WorkerFailedError } from "./exit-codes.js";
 import { marksOf } from "../sim/coverage/coverage-marks.js";
 import { runWindowsJson, writeRunsHtml } from "./html-output.js";
 import { judgeMode, type RunFlags } from "./options.js";
+import { workerFailed } from "../properties/sweep-batch.js";
 
 /** The command line that reruns exactly this run: scenario, worker, seed, resource. */
 export function replayLine(o: { command: "run" | "replay"; file: string; ref: WorkerRef | undefined; seed: number | string | undefined; flags: RunFlags }): string {
@@ -25,14 +26,9 @@ function printRun(file: string, scenario: Scenario, r: ScenarioFileRun, flags: R
   if (run.boundMessage) out(`run ended early: ${run.boundMessage}\n`);
   if (r.recordedHash) out(r.recordedHash === run.traceHash ? "replay: byte-identical to the recorded trace\n" : `replay: DIFFERS from the recorded trace ${r.recordedHash}\n`);
   // Verdicts of a run whose worker failed are no pass: the failure (exit 3) is reported below.
-  const met = workerFailed(r) ? `verdicts as expected (${r.judgement.basis}), but THE WORKER FAILED in this run (below; exit 3)` : `expectations met (${r.judgement.basis})`;
+  const met = workerFailed(r.run) ? `verdicts as expected (${r.judgement.basis}), but THE WORKER FAILED in this run (below; exit 3)` : `expectations met (${r.judgement.basis})`;
   out(r.judgement.ok ? `${met}\n` : `NOT MET (${r.judgement.basis}):\n${r.judgement.mismatches.map((m) => `  MISMATCH ${m}`).join("\n")}\n`);
   out(`replay: ${replayLine({ command, file, ref: r.ref, seed: flags.seed, flags })}\n`);
-}
-
-// The worker threw, rejected, left a rejection unhandled, or livelocked: the run is its failure.
-function workerFailed(r: ScenarioFileRun): boolean {
-  return r.run.workerFailures.length > 0 || r.run.stoppedBy === "sameTimeStepsMax";
 }
 
 function jsonRun(r: ScenarioFileRun): Record<string, unknown> {
@@ -43,7 +39,7 @@ function jsonRun(r: ScenarioFileRun): Record<string, unknown> {
     details: Object.fromEntries(Object.entries(r.run.results).map(([c, res]) => [c, res.detail])),
     traceHash: r.run.traceHash,
     ...(r.recordedHash ? { recordedTraceHash: r.recordedHash, hashMatches: r.hashMatches } : {}),
-    ok: r.judgement.ok && r.hashMatches && !workerFailed(r),
+    ok: r.judgement.ok && r.hashMatches && !workerFailed(r.run),
     mismatches: r.judgement.mismatches,
     expectationBasis: r.judgement.basis,
     marks: [...marksOf(r.run.fleet.world.trace.records)].sort(),

@@ -33,9 +33,14 @@ export interface BatchSpec {
  */
 export type RunFailure = "safety" | "worker-failed";
 
+/** Whether the worker under test failed in the run: it threw, rejected, left a rejection unhandled, or livelocked. */
+export function workerFailed(run: { workerFailures: readonly unknown[]; stoppedBy: string }): boolean {
+  return run.workerFailures.length > 0 || run.stoppedBy === "sameTimeStepsMax";
+}
+
 /** How a run failed the property, if it did. */
 export function failureOf(run: { verdicts: Record<CheckName, Verdict>; workerFailures: readonly unknown[]; stoppedBy: string }): RunFailure | undefined {
-  if (run.workerFailures.length > 0 || run.stoppedBy === "sameTimeStepsMax") return "worker-failed";
+  if (workerFailed(run)) return "worker-failed";
   return breaksSafety(run.verdicts) ? "safety" : undefined;
 }
 
@@ -87,13 +92,13 @@ export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; wo
     const run = await runScenario(scenarios[j]!, { worker: o.worker.factory, workerName: o.worker.name, resource: sequence.resource, traceSteps: false });
     result.ran++;
     for (const c of checkNames) if (run.verdicts[c] === "violated") result.violations[c]++;
-    if (run.workerFailures.length > 0 || run.stoppedBy === "sameTimeStepsMax") result.workerFailures++;
+    const failure = failureOf(run);
+    if (failure === "worker-failed") result.workerFailures++;
     result.verdicts?.push(encodeVerdicts(run.verdicts));
     const overlapMs = largestOverlapOf(run);
     if (overlapMs !== undefined) result.overlaps.push({ run: spec.start + j + 1, overlapMs });
     for (const m of marksOf(run.fleet.world.trace.records)) result.marks[m] = (result.marks[m] ?? 0) + 1;
-    const failure = sequence.keepGoing ? undefined : failureOf(run);
-    if (failure) {
+    if (failure && !sequence.keepGoing) {
       result.firstFailure = spec.start + j;
       result.firstFailureKind = failure;
       break;

@@ -174,7 +174,7 @@ export class World implements GuardOwner, Scheduler {
   }
 
   private failHost(hostId: string, error: unknown, how = ""): void {
-    const message = how + (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    const message = how + describeReason(error);
     this.hostFailures.push({ hostId, atMs: this.now, message });
     this.record(hostId, "host.failed", { error: message });
   }
@@ -243,8 +243,7 @@ export class World implements GuardOwner, Scheduler {
     const hostId = this.currentHostId;
     if (hostId === undefined) {
       // The world's own code (a delivery, Consul's timers) is locksim's, not the worker's: the run fails as an internal error.
-      const message = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-      this.internalError ??= new Error(`unhandled promise rejection in the simulator's own event (t=${this.now}ms): ${message}`, { cause: reason });
+      this.internalError ??= new Error(`unhandled promise rejection in the simulator's own event (t=${this.now}ms): ${describeReason(reason)}`, { cause: reason });
       return;
     }
     this.failHost(hostId, reason, "unhandled promise rejection: ");
@@ -387,4 +386,9 @@ export class World implements GuardOwner, Scheduler {
     }
     return true;
   }
+}
+
+// What a host failure's record says of the error: its name and message, or the value thrown.
+function describeReason(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

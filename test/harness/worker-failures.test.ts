@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,14 +9,16 @@ import { runSweep } from "../../properties/sweep.js";
 import throwingWorker from "../fixtures/workers/throwing-worker.js";
 import livelockWorker from "../fixtures/workers/livelock-worker.js";
 import { World } from "../../sim/world.js";
+import { runCli } from "../replay/cli-child.js";
 
-function locksim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node_modules/.bin/vite-node", ["cli/main.ts", "--", ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+// The CLI from source (cli-child.ts: it never outlives the test), with stdout and stderr.
+const locksim = async (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const r = await runCli(args);
+  return { code: r.code, stdout: r.out, stderr: r.err };
+};
+
+// What a promise rejected with (undefined if it resolved).
+const rejection = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 
 const unhandled = "test/fixtures/workers/unhandled-renew-worker.ts";
 
@@ -65,10 +66,7 @@ describe("the worker under test failed: exit 3, with the run that shows it", () 
   });
 
   it("checkWorker throws with the failure as the counterexample", { timeout: 120_000 }, async () => {
-    const error = await checkWorker(throwingWorker, { runs: 20, seed: 2, outDir: null, name: "throwing" }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(checkWorker(throwingWorker, { runs: 20, seed: 2, outDir: null, name: "throwing" }));
     expect(error).toBeInstanceOf(WorkerCheckFailedError);
     const c = (error as WorkerCheckFailedError).summary.counterexample!;
     expect(c.kind).toBe("worker-failed");
@@ -78,10 +76,7 @@ describe("the worker under test failed: exit 3, with the run that shows it", () 
   });
 
   it("checkWorker: a livelock is the worker's failure too, as in `locksim run`", { timeout: 120_000 }, async () => {
-    const error = await checkWorker(livelockWorker, { runs: 3, seed: 2, outDir: null, name: "livelock" }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(checkWorker(livelockWorker, { runs: 3, seed: 2, outDir: null, name: "livelock" }));
     expect(error).toBeInstanceOf(WorkerCheckFailedError);
     const c = (error as WorkerCheckFailedError).summary.counterexample!;
     expect(c.kind).toBe("worker-failed");
