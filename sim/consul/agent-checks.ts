@@ -1,6 +1,7 @@
 import type { SimEvent } from "../event-queue.js";
 import type { World } from "../world.js";
-import type { CheckStatus, ConsulState } from "./consul-state.js";
+import type { CheckStatus } from "./consul-records.js";
+import type { ConsulState } from "./consul-state.js";
 import { text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";
 import { parseGoDuration } from "./go-duration.js";

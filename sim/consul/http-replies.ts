@@ -1,4 +1,4 @@
-import type { KvRecord, SessionRecord } from "./consul-state.js";
+import type { KvRecord, SessionRecord } from "./consul-records.js";
 import type { HttpResponse } from "./http-types.js";
 
 /**

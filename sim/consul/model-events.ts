@@ -1,4 +1,4 @@
-import type { SessionRecord } from "./consul-state.js";
+import type { SessionRecord } from "./consul-records.js";
 
 /**
  * What the model's endpoints report as they act, so that the model writes its trace in one place

@@ -1,7 +1,8 @@
 import type { Prng } from "../prng.js";
 import type { World } from "../world.js";
 import { DecodeError, RpcError } from "./consul-errors.js";
-import { modelNodeName, uuidLookupError, type ConsulState, type SessionRecord } from "./consul-state.js";
+import { modelNodeName, uuidLookupError, type SessionRecord } from "./consul-records.js";
+import type { ConsulState } from "./consul-state.js";
 import { parseGoDuration } from "./go-duration.js";
 import { encodedJson, json, jsonBody, readHeaders, sessionJson, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";

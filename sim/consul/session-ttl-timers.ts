@@ -1,6 +1,6 @@
 import type { SimEvent } from "../event-queue.js";
 import type { World } from "../world.js";
-import type { SessionRecord } from "./consul-state.js";
+import type { SessionRecord } from "./consul-records.js";
 
 /** structs.SessionTTLMultiplier: the leader expires a session TTL × 2 after its last renew (§2). */
 export const sessionTtlMultiplier = 2;

@@ -1,7 +1,8 @@
 import type { World } from "../world.js";
 import { parseBlockingParams } from "./blocking-queries.js";
 import { DecodeError } from "./consul-errors.js";
-import type { ConsulState, KvRecord } from "./consul-state.js";
+import type { KvRecord } from "./consul-records.js";
+import type { ConsulState } from "./consul-state.js";
 import { goQuote } from "./go-duration.js";
 import { entryJson, json, text } from "./http-replies.js";
 import type { HttpResponse } from "./http-types.js";

@@ -1,5 +1,6 @@
 import { stringIndexKey } from "./radix-watch-index.js";
-import { uuidLookupError, type ConsulState, type KvRecord } from "./consul-state.js";
+import { uuidLookupError, type KvRecord } from "./consul-records.js";
+import type { ConsulState } from "./consul-state.js";
 import { goQuote } from "./go-duration.js";
 import type { TxnWireOp } from "./txn-decode.js";
 
