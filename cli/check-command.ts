@@ -1,6 +1,6 @@
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
-import { runSweep, safetyChecks } from "../properties/sweep.js";
+import { keptMemoryLine, runSweep, safetyChecks } from "../properties/sweep.js";
 import { loadWorker, workerRefFrom, type WorkerRef } from "../properties/worker-ref.js";
 import { writeCounterexampleHtml } from "./html-output.js";
 import { defaultRequiredMarks } from "../sim/coverage/coverage-marks.js";
@@ -106,6 +106,7 @@ export async function mergeCommand(files: string[], flags: { json?: boolean }): 
   else {
     process.stdout.write(`${merged.worker}: ${merged.runs} run(s) over ${files.length} shard(s), seed ${merged.seed}; violations ${JSON.stringify(merged.violations)}\n`);
     for (const line of mergeVerdictLines(merged)) process.stdout.write(`${line}\n`);
+    if (merged.keptMemory) process.stdout.write(`${keptMemoryLine(merged.keptMemory)}\n`);
   }
   return sweepExitCode(merged);
 }

@@ -35,6 +35,9 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
   for (const p of kept) for (const [m, n] of Object.entries(p.coverage)) marks[m] = (marks[m] ?? 0) + n;
   const runs = kept.reduce((n, p) => n + p.runs, 0);
   const wallMs = Math.max(...ordered.map((p) => p.wallMs));
+  // Memory kept is the worker's, whichever shard saw it.
+  const leaky = ordered.filter((p) => p.keptMemory);
+  const keptMemory = leaky.length ? { threadsReplaced: leaky.reduce((n, p) => n + p.keptMemory!.threadsReplaced, 0), mbMax: Math.max(...leaky.map((p) => p.keptMemory!.mbMax)) } : undefined;
   return {
     ...first,
     shard: { index: 1, count: 1, from: 0, to: first.sequenceRuns },
@@ -48,6 +51,7 @@ export function mergeSummaries(parts: SweepSummary[], names: string[] = parts.ma
     unsafeWindows: mergeOverlapStats(kept),
     unreachedMarks: [...new Map(ordered.flatMap((p) => p.unreachedMarks).map((u) => [u.mark, u])).values()].filter((u) => !marks[u.mark]),
     ...(kept.every((p) => p.verdicts) ? { verdicts: kept.flatMap((p) => p.verdicts!) } : { verdicts: undefined }),
+    keptMemory,
     command: first.command.replace(/ --shard \d+\/\d+/, ""),
     counterexample: failing?.counterexample,
   };

@@ -27,6 +27,7 @@ const summarySchema = z.looseObject({
   unsafeWindows: z.looseObject({ count, maxMs: z.number().optional(), maxRun: z.number().optional(), maxScenario: z.looseObject({}).optional() }),
   unreachedMarks: z.array(z.object({ mark: z.string(), enabledBy: z.string() })),
   verdicts: z.array(z.string()).optional(),
+  keptMemory: z.object({ threadsReplaced: count, mbMax: z.number().nonnegative() }).optional(),
   command: z.string(),
   // What merge prints of it, besides where it was found.
   counterexample: z.looseObject({ kind: z.enum(["safety", "worker-failed"]).default("safety"), foundAtRun: count, failedChecks: z.array(z.enum(checkNames)), detail: z.string(), replay: z.string(), path: z.string() }).optional(),

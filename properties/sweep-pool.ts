@@ -12,15 +12,22 @@ export function poolAvailable(): boolean {
 export const threadHeapMb = 256;
 
 /**
- * Runs after which a sweep thread is replaced by a fresh one (between batches). Node 20 never
- * frees a composite signal of `AbortSignal.any` that still has an abort listener (it keeps it in a
- * process-wide set until it aborts), so a worker that combines signals per lock, as the fenced and
- * consul-api-lock workers do, leaks ~5.5 KB per run (measured: heap after full GC +5.5 MB per
- * 1,000 fenced runs; flat for naive, and flat with the signals combined by hand). A fresh thread
- * bounds that, and any other leak of a user's worker, to this many runs: memory stays flat in the
- * number of runs, and a million-run sweep no longer runs a thread into its heap limit.
+ * Memory kept (heap and external, MB after a full GC: properties/thread-memory.ts) at which a sweep
+ * thread is retired and a fresh one started, between batches: half its heap limit. A worker that keeps memory from run to
+ * run (a leak) is then bounded to this, and never runs its thread into the limit, which would kill
+ * the thread and fail the sweep; one that keeps nothing never pays a fresh thread's start (V8
+ * compiles the simulator anew, about a second of CPU). Until this round threads were retired every
+ * 5,000 runs, whatever their heap, for a leak of the fenced and consul-api-lock workers that is
+ * gone (Node 20 never frees an `AbortSignal.any` composite that has a listener; the locks now link
+ * their signals by hand): `check --worker fenced --runs 20000 --keep-going` on two threads went
+ * from 381 and 404 runs/s to 497 and 470 with no retirement, at the same peak RSS (211 MB).
  */
-export const threadRunsMax = 5_000;
+export const threadRetireLiveMb = threadHeapMb / 2;
+
+// Whether a thread died of its heap limit (Node: ERR_WORKER_OUT_OF_MEMORY).
+function outOfMemory(error: Error): boolean {
+  return (error as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY";
+}
 
 /** What every batch of a pool shares. */
 export interface SweepPoolJob {
@@ -49,7 +56,6 @@ interface QueuedBatch {
 export class SweepPool {
   private readonly idle: Worker[] = [];
   private all: Worker[] = [];
-  private readonly runsOf = new Map<Worker, number>();
   private readonly queue: QueuedBatch[] = [];
   private ready = 0;
   private inProcessBusy = false;
@@ -146,16 +152,12 @@ export class SweepPool {
     }
     const onError = (error: Error): void => {
       thread.off("message", onMessage);
-      item.reject(error);
+      item.reject(outOfMemory(error) ? new Error(`a sweep thread ran out of its ${threadHeapMb} MB heap within one batch (runs ${item.spec.start + 1}–${item.spec.start + item.spec.count}); threads are retired at ${threadRetireLiveMb} MB kept after a full GC, so the worker under test keeps memory very fast, or one batch needs that much (${error.message})`, { cause: error }) : error);
     };
     const onMessage = (answer: SweepJobAnswer): void => {
       thread.off("error", onError);
-      const runs = (this.runsOf.get(thread) ?? 0) + item.spec.count;
-      if (runs >= threadRunsMax) this.replace(thread);
-      else {
-        this.runsOf.set(thread, runs);
-        this.idle.push(thread);
-      }
+      if (answer.liveMb !== undefined && answer.liveMb >= threadRetireLiveMb) this.retire(thread, answer.liveMb);
+      else this.idle.push(thread);
       if (answer.ok) item.resolve(answer.result);
       else item.reject(new Error(answer.error));
       this.next();
@@ -166,10 +168,21 @@ export class SweepPool {
     thread.postMessage({ ...shared, spec: item.spec } satisfies SweepJob);
   }
 
-  // Retires a thread that has run threadRunsMax runs; its replacement joins when it is ready.
-  private replace(thread: Worker): void {
+  /**
+   * Threads retired because the memory they kept reached threadRetireLiveMb, and the largest
+   * figure seen then (MB): the worker under test keeps memory from run to run.
+   */
+  get retired(): { threads: number; liveMbMax: number } {
+    return { threads: this.retiredThreads, liveMbMax: this.retiredLiveMbMax };
+  }
+  private retiredThreads = 0;
+  private retiredLiveMbMax = 0;
+
+  // Retires a thread whose kept memory reached the bound; its replacement joins when it is ready.
+  private retire(thread: Worker, liveMb: number): void {
+    this.retiredThreads++;
+    this.retiredLiveMbMax = Math.max(this.retiredLiveMbMax, liveMb);
     this.ready--;
-    this.runsOf.delete(thread);
     this.all = this.all.filter((t) => t !== thread);
     void thread.terminate().catch(() => undefined);
     this.all.push(this.startThread());

@@ -11,7 +11,7 @@ import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { checkNames, type CheckName, type FaultType, type Scenario } from "../sim/scenario/scenario-schema.js";
 import { checkCommand, counterexampleScenario, writeCounterexample } from "./counterexample.js";
 import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
-import { poolAvailable, SweepPool } from "./sweep-pool.js";
+import { poolAvailable, SweepPool, threadHeapMb, threadRetireLiveMb } from "./sweep-pool.js";
 import { breaksSafety, failureOf, runBatch, type RunFailure, type SweepSequence } from "./sweep-batch.js";
 import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
 import { markCatalog, type MarkInfo } from "../sim/coverage/coverage-marks.js";
@@ -81,6 +81,8 @@ export interface SweepSummary {
   unsafeWindows: UnsafeWindowStats;
   /** Required marks that no run reached, each with the fault that enables it. Non-empty fails the sweep. */
   unreachedMarks: { mark: string; enabledBy: string }[];
+  /** Present when sweep threads were replaced because the worker kept memory from run to run (a leak). */
+  keptMemory?: KeptMemory;
   /** Every run's verdicts (h/v/n per check), when collectVerdicts was set. */
   verdicts?: string[];
   /** The command that reruns this sweep. */
@@ -122,14 +124,14 @@ export function shardRange(runs: number, shard: { index: number; count: number }
 }
 
 /** Runs the slice, on threads when it can, folding results in generation order. */
-async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; sequence: SweepSequence; range: { from: number; to: number }; bar: cliProgress.SingleBar | undefined; t0: number }): Promise<ExecutedSweep> {
+async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; sequence: SweepSequence; range: { from: number; to: number }; bar: cliProgress.SingleBar | undefined; t0: number }): Promise<ExecutedSweep & { keptMemory?: KeptMemory }> {
   const { worker, options, t0 } = o;
   const threads = options.threads ?? (poolAvailable() ? availableParallelism() : 1);
   const collectVerdicts = options.collectVerdicts ?? false;
   const pool = threads > 1 && poolAvailable() && worker.ref ? new SweepPool(threads, { sequence: o.sequence, worker: worker.ref, collectVerdicts, inProcess: (spec) => runBatch({ sequence: o.sequence, spec, worker, collectVerdicts }) }) : undefined;
   const rate = (n: number): number => Math.round(n / ((performance.now() - t0) / 1000));
   try {
-    return await executeBatches({
+    const executed = await executeBatches({
       ...o.range,
       batchSize: options.batchSize ?? 50,
       concurrency: pool ? threads : 1,
@@ -138,6 +140,8 @@ async function sweepPhase(o: { worker: LoadedWorker; options: SweepOptions; sequ
       shouldStop: () => Boolean(options.signal?.aborted) || (options.timeBudgetMs !== undefined && performance.now() - t0 > options.timeBudgetMs),
       onProgress: (n) => o.bar?.update(n, { rate: rate(n), status: "sweeping" }),
     });
+    const retired = pool?.retired;
+    return retired && retired.threads > 0 ? { ...executed, keptMemory: { threadsReplaced: retired.threads, mbMax: Math.round(retired.liveMbMax) } } : executed;
   } finally {
     await pool?.close();
   }
@@ -180,6 +184,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     unsafeWindows: overlapStats(swept.overlaps, sequence),
     unreachedMarks: unreached(options.requireMarks, swept.marks),
     ...(swept.verdicts ? { verdicts: swept.verdicts } : {}),
+    ...(swept.keptMemory ? { keptMemory: swept.keptMemory } : {}),
     command,
   };
   for (const u of summary.unreachedMarks) log(`COVERAGE: required mark ${u.mark} was never reached in ${swept.ran} run(s); it needs ${u.enabledBy} (check --faults)`);
@@ -192,13 +197,29 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     if (swept.workerFailures > 0) log(`  WORKER FAILED in ${swept.workerFailures} run(s): it threw, rejected or left a promise rejection unhandled (--keep-going keeps no example; run without it for one)`);
     log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
     log(`  also seen: ${checkNames.filter((c) => swept.violations[c] > 0).map((c) => `${c} violated in ${swept.violations[c]} run(s)`).join(", ") || "no other violation"}`);
+    if (summary.keptMemory) log(keptMemoryLine(summary.keptMemory));
     return summary;
   }
   bar?.update(swept.ran, { status: `counterexample at run ${swept.firstFailure + 1}, shrinking` });
   summary.counterexample = await shrinkAndSave({ worker, options, faultTypes, firstFailure: swept.firstFailure, kind: swept.firstFailureKind ?? "safety", foundAfterMs: performance.now() - t0 });
   bar?.stop();
   logCounterexample(log, worker.name, summary.counterexample);
+  if (summary.keptMemory) log(keptMemoryLine(summary.keptMemory));
   return summary;
+}
+
+/**
+ * Sweep threads replaced because the worker under test kept memory from run to run, and the most
+ * one kept (MB after a full GC, heap and buffers): present only when a thread was replaced.
+ */
+export interface KeptMemory {
+  threadsReplaced: number;
+  mbMax: number;
+}
+
+/** The note a sweep prints when its worker kept memory from run to run. */
+export function keptMemoryLine(k: KeptMemory): string {
+  return `  note: ${k.threadsReplaced} sweep thread(s) were replaced because the worker kept memory from run to run: up to ${k.mbMax} MB after a full GC (heap and buffers; a thread is replaced at ${threadRetireLiveMb} MB, its heap limit is ${threadHeapMb} MB). In production such a worker grows until its process restarts; look for state kept across runs (caches, listeners, module-level arrays)`;
 }
 
 /** Replays the first failure by its fast-check path, shrinks it, re-runs it traced, writes it. */

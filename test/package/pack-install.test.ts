@@ -60,6 +60,17 @@ export default (env) =>
   });
 `;
 
+// A user's worker that keeps memory from run to run: the recommended fenced worker, plus a
+// module-level cache of 1 MB per host started that nothing ever empties (a leak).
+const leakyWorker = `import { fencedWorker } from "locksim";
+
+const cache = [];
+export default (env) => {
+  cache.push(new Float64Array(131072).fill(cache.length));
+  return fencedWorker(env);
+};
+`;
+
 const importAll = `import * as main from "locksim";
 import * as sim from "locksim/sim";
 import * as real from "locksim/real";
@@ -112,6 +123,7 @@ describe.skipIf(skip)("the packed package, installed into a fresh project", () =
     await writeFile(join(app, "package.json"), JSON.stringify({ name: "locksim-user-app", version: "1.0.0", private: true, type: "module" }, null, 2));
     await writeFile(join(app, "my-worker.js"), myWorker);
     await writeFile(join(app, "import-all.js"), importAll);
+    await writeFile(join(app, "leaky-worker.js"), leakyWorker);
     await copyUserFiles(app);
     const vitest = (JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.vitest!;
     const install = await run("npm", ["install", join(packDir, info.filename), `vitest@${vitest}`, "--no-audit", "--no-fund", "--prefer-offline"], app, 480_000);
@@ -222,7 +234,25 @@ describe.skipIf(skip)("the packed package, installed into a fresh project", () =
     const s = JSON.parse(r.stdout) as CheckSummary & { runsPerSec: number };
     expect(s.runs).toBe(10_000);
     expect(s.counterexample).toBeUndefined();
+    // A worker that keeps nothing from run to run never has its sweep threads replaced.
+    expect((s as { keptMemory?: unknown }).keptMemory).toBeUndefined();
     console.log(`modify-index-worker: 10,000 runs held, ${s.runsPerSec} runs/s`);
+  });
+
+  // Each thread keeps ~150 MB after its first batch (50 runs × 2–4 hosts × 1 MB), past the 128 MB
+  // at which the pool replaces it; without that, typed arrays (outside the heap limit) grew the
+  // process to 4.7 GB in 1,500 runs, and JS objects would kill the thread at its 256 MB limit.
+  it("a worker that keeps memory from run to run: its sweep threads are replaced, the sweep completes and says so", { timeout: 300_000 }, async () => {
+    const args = ["locksim", "check", "--worker-module", "./leaky-worker.js", "--runs", "400", "--seed", "2", "--resource", "claim-then-commit", "--keep-going", "--threads", "2"];
+    const json = await run("npx", [...args, "--json"], app, 290_000);
+    expectExit(json, 0, "locksim check leaky-worker --json");
+    const s = JSON.parse(json.stdout) as CheckSummary & { keptMemory?: { threadsReplaced: number; mbMax: number } };
+    expect(s.runs).toBe(400);
+    expect(s.keptMemory?.threadsReplaced).toBeGreaterThanOrEqual(2);
+    expect(s.keptMemory?.mbMax).toBeGreaterThanOrEqual(128);
+    const text = await run("npx", args, app, 290_000);
+    expectExit(text, 0, "locksim check leaky-worker");
+    expect(text.stdout).toMatch(/note: \d+ sweep thread\(s\) were replaced because the worker kept memory from run to run: up to \d+ MB after a full GC/);
   });
 
   it("with the default resource, check finds the drift case in the same worker (a property expected to find a bug does)", { timeout: 600_000 }, async () => {

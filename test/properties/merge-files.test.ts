@@ -87,4 +87,28 @@ describe("locksim merge: summary files", () => {
     }
     expect(out.join("")).toContain(`SAFETY VIOLATED: atMostOnce in ${merged.violations.atMostOnce} run(s)`);
   });
+
+  // A shard whose threads were replaced for memory the worker kept says so in its summary; the
+  // merged summary keeps the note whichever shard saw it: it is the worker's, not the shard's.
+  it("keeps a shard's kept-memory note: threads replaced add up, the most kept is the max", { timeout: 60_000 }, async () => {
+    const [one, two] = await shardFiles();
+    const first = JSON.parse(await readFile(one!, "utf8")) as Record<string, unknown>;
+    const second = JSON.parse(await readFile(two!, "utf8")) as Record<string, unknown>;
+    expect(first.keptMemory).toBeUndefined();
+    const leakyOne = join(dir, "leaky-1.json");
+    const leakyTwo = join(dir, "leaky-2.json");
+    await writeFile(leakyOne, JSON.stringify({ ...first, keptMemory: { threadsReplaced: 2, mbMax: 140 } }));
+    await writeFile(leakyTwo, JSON.stringify({ ...second, keptMemory: { threadsReplaced: 3, mbMax: 171 } }));
+    expect((await mergeSummaryFiles([leakyOne, leakyTwo])).keptMemory).toEqual({ threadsReplaced: 5, mbMax: 171 });
+    expect((await mergeSummaryFiles([one!, leakyTwo])).keptMemory).toEqual({ threadsReplaced: 3, mbMax: 171 });
+    expect((await mergeSummaryFiles([one!, two!])).keptMemory).toBeUndefined();
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      expect(await mergeCommand([leakyOne, leakyTwo], {})).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(out.join("")).toContain("note: 5 sweep thread(s) were replaced because the worker kept memory from run to run: up to 171 MB");
+  });
 });
