@@ -39,6 +39,7 @@ export interface CheckFlags {
  * shrunk and saved the same way.
  */
 export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Promise<number> {
+  checkFlagConflicts(flags);
   const ref = workerRefFrom({ kind: flags.worker, module: flags.workerModule });
   tuneForSweeps();
   const summary = await runSweep({
@@ -61,8 +62,20 @@ export async function checkCommand(flags: CheckFlags, signal?: AbortSignal): Pro
   // Stopped by a rejection nothing handled: the error was printed (as JSON with --json), and is the answer.
   if (signal?.reason instanceof StoppedByRejection) return exitCodes.internal;
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else if (summary.interrupted) process.stdout.write(`stopped early: ${summary.runs} of ${summary.shard.to - summary.shard.from} run(s) judged (partial summary above)\n`);
+  else if (summary.interrupted) process.stdout.write(`${stoppedLine(summary, flags, signal)}\n`);
+  // A sweep that judged no run says nothing about the worker: not a pass.
+  if (summary.runs === 0 && !signal?.aborted) return exitCodes.badInput;
   return sweepExitCode(summary);
+}
+
+// Why a sweep ended before the end of its slice: the time budget, or Ctrl+C / SIGTERM.
+function stoppedLine(summary: { runs: number; shard: { from: number; to: number } }, flags: CheckFlags, signal: AbortSignal | undefined): string {
+  const slice = summary.shard.to - summary.shard.from;
+  // Without --runs a time budget sweeps an endless sequence: there is no "of N" to say.
+  const of = slice === Number.MAX_SAFE_INTEGER ? "" : ` of ${slice}`;
+  if (summary.runs === 0) return `NOTHING JUDGED: the sweep stopped before its first run ended${signal?.aborted ? "" : ` (--time-budget ${flags.timeBudget}ms); give it more time`}`;
+  if (signal?.aborted) return `stopped early: ${summary.runs}${of} run(s) judged (partial summary above)`;
+  return `time budget of ${flags.timeBudget}ms reached: ${summary.runs}${of} run(s) judged (summary above)`;
 }
 
 /** What decides a sweep's exit code, an unsharded one's or a merge's. */
@@ -92,9 +105,26 @@ function sweepExitCode(s: SweepOutcome): number {
 }
 
 /** `--require-marks a,b`, or `default`: the reference kind's default set. */
+/**
+ * Flags that cannot go together. A time budget without --runs sweeps an endless sequence, which
+ * has no slices: shard 2/2 of it would start at run 4.5 × 10^15.
+ */
+function checkFlagConflicts(flags: CheckFlags): void {
+  if (flags.worker !== undefined && flags.workerModule !== undefined) {
+    throw new InputError(`--worker and --worker-module: expected one worker to sweep; found both (--worker ${flags.worker}, --worker-module ${flags.workerModule})`, { field: "worker" });
+  }
+  if (flags.shard && flags.timeBudget !== undefined && flags.runs === Number.MAX_SAFE_INTEGER) {
+    throw new InputError(`--shard ${flags.shard.index}/${flags.shard.count} with --time-budget: expected --runs too (the shards split a sequence of that many runs; a time budget alone has no end to split); found no --runs`, { field: "shard" });
+  }
+}
+
 function requiredMarks(flag: string | undefined, ref: WorkerRef): string[] | undefined {
   if (flag === undefined) return undefined;
-  if (flag !== "default") return flag.split(",").map((s) => s.trim()).filter(Boolean);
+  if (flag !== "default") {
+    const marks = flag.split(",").map((s) => s.trim()).filter(Boolean);
+    if (marks.length === 0) throw new InputError(`--require-marks: expected a comma-separated list of mark names, or "default"; found "${flag}"`, { field: "require-marks" });
+    return marks;
+  }
   if (!("kind" in ref)) throw new InputError("--require-marks default: expected a reference --worker (your module has no default set); name the marks instead, e.g. --require-marks session-expired-under-live-holder", { field: "require-marks" });
   return defaultRequiredMarks[ref.kind];
 }
@@ -106,6 +136,7 @@ export async function mergeCommand(files: string[], flags: { json?: boolean }): 
   else {
     process.stdout.write(`${merged.worker}: ${merged.runs} run(s) over ${files.length} shard(s), seed ${merged.seed}; violations ${JSON.stringify(merged.violations)}\n`);
     for (const line of mergeVerdictLines(merged)) process.stdout.write(`${line}\n`);
+    if (merged.interrupted) process.stdout.write(`INCOMPLETE: some shards stopped early (a time budget or Ctrl+C): ${merged.runs} of ${merged.sequenceRuns} run(s) judged, so the counts are not the whole sweep's\n`);
     if (merged.keptMemory) process.stdout.write(`${keptMemoryLine(merged.keptMemory)}\n`);
   }
   return sweepExitCode(merged);

@@ -8,6 +8,7 @@ import { parseCount, parseDurationMs, parseResource, parseSeed, parseShard, pars
 import { replayRealCommand, type RealFlags } from "./replay-real-command.js";
 import { defaultYieldTimeoutMs, runIsolated } from "./isolated-run.js";
 import { shutdown } from "./shutdown.js";
+import { InputError } from "../src/errors.js";
 import { packageVersion } from "../properties/package-root.js";
 import { formatShippedScenarios } from "../properties/scenario-lookup.js";
 
@@ -38,6 +39,9 @@ function runOptions(cmd: Command): Command {
 function program(setCode: (code: number) => void): Command {
   const p = new Command();
   p.name("locksim").description("Does your Consul-lock worker run each task at most once? Simulate, sweep, replay.").version(packageVersion(), "-V, --version", "print locksim's version").exitOverride();
+  // Commander's own errors (a bad option value, an unknown option) are reported as every other bad
+  // input is, by main's caller: "locksim: bad input: …", and as JSON under --json.
+  p.configureOutput({ outputError: () => undefined });
   runOptions(p.command("run").description("run a scenario in the simulator: timeline, verdicts, exit 0 when they meet the scenario's expectations").argument("<scenario>", "a scenario file (JSON), or the name of a shipped scenario (see 'locksim scenarios')")).action(async (file: string, flags: RunFlags) => {
     json = Boolean(flags.json);
     setCode(await runIsolated({ file, flags, command: "run", signal: shutdown.signal }));
@@ -72,7 +76,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--worker <kind>", "reference worker to sweep", parseWorker)
     .option("--worker-module <file[#export]>", "your own worker: an ES module (.js or .ts) exporting a WorkerFactory")
     .option("--runs <n>", "number of generated runs", parseCount, 1000)
-    .option("--seed <n>", "sweep seed (default: random, printed)", parseSeed)
+    .option("--seed <n>", "sweep seed: a whole number, or a word hashed to one (default: random, printed)", parseSeed)
     .option("--faults <list>", "comma-separated fault types to allow (default: all)")
     .option("--resource <policy>", "where effects land (default highest-token)", parseResource)
     .option("--threads <n>", "worker threads (default: one per core)", parseCount)
@@ -101,12 +105,14 @@ function program(setCode: (code: number) => void): Command {
 
 async function main(argv: string[]): Promise<number> {
   let code: number = exitCodes.met;
+  // Set before parsing: an option that does not parse stops the command before its action runs.
+  json = argv.includes("--json");
   try {
     await program((c) => (code = c)).parseAsync(argv);
   } catch (error) {
-    const e = error as { code?: string };
+    const e = error as { code?: string; message?: string };
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return exitCodes.met;
-    if (typeof e.code === "string" && e.code.startsWith("commander.")) return exitCodes.badInput;
+    if (typeof e.code === "string" && e.code.startsWith("commander.")) throw new InputError(String(e.message).replace(/^error: /, ""), { field: "argv" });
     throw error;
   }
   return code;

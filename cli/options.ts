@@ -14,8 +14,16 @@ export function parseResource(value: string): ResourcePolicy {
   return value;
 }
 
+/**
+ * `--seed`: a whole number, or any other text, which is hashed to one (sweepSeed), so that a word
+ * such as a branch name can seed a sweep. A number too large to be exact is refused: it would
+ * silently be another seed.
+ */
 export function parseSeed(value: string): number | string {
-  return /^-?\d+$/.test(value) ? Number(value) : value;
+  if (!/^-?\d+$/.test(value)) return value;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole number between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (or a word, hashed to a seed); found "${value}"`);
+  return n;
 }
 
 export function parseCount(value: string): number {
@@ -61,10 +69,12 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** A duration: `90s`, `15m`, `2h`, `500ms`, or plain ms. */
+/** A duration greater than 0, with its unit: `500ms`, `90s`, `15m`, `2h`. */
 export function parseDurationMs(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError(`expected a duration such as 90s, 15m or 2h; found "${value}"`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms" | "s" | "m" | "h"];
-  return Math.round(Number(m[1]) * unit);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
+  const expected = "a duration greater than 0 with its unit, such as 500ms, 90s, 15m or 2h";
+  if (!m) throw new InvalidArgumentError(`expected ${expected}; found "${value}"${/^\d+(\.\d+)?$/.test(value.trim()) ? " (no unit)" : ""}`);
+  const ms = Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"]);
+  if (ms <= 0) throw new InvalidArgumentError(`expected ${expected}; found "${value}"`);
+  return ms;
 }

@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { loadWorker, parseModuleSpec, type LoadedWorker } from "../properties/worker-ref.js";
 import { agentFor, formatSideBySide, replaySideBySide, type ReplayWorker, type SideBySide } from "../replay/replay-real.js";
-import { isWorkerKind } from "../src/workers/worker-kinds.js";
+import { expectedKinds } from "../properties/run-scenario-file.js";
 import { judge } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
@@ -25,7 +25,7 @@ async function replayWorkers(scenario: Scenario, file: string, flags: RealFlags)
   if (flags.worker) return [flags.worker];
   const own = scenario.worker;
   if (own) return [asReplay(await loadWorker("kind" in own ? own : parseModuleSpec(`${own.module}#${own.export}`, dirname(file))))];
-  return Object.keys(scenario.expect).filter(isWorkerKind);
+  return expectedKinds(scenario, file);
 }
 
 /** How the command is stopped (Ctrl+C, SIGTERM) and where it reports what it removed: cli/shutdown.ts. */

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
-import { isWorkerKind } from "../src/workers/worker-kinds.js";
+import { isWorkerKind, type WorkerKind } from "../src/workers/worker-kinds.js";
+import { InputError } from "../src/errors.js";
 import type { WorkerFactory } from "../src/workers/worker-types.js";
 import { judge, type JudgeMode, type Judgement } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
@@ -36,13 +37,32 @@ export interface RunScenarioFileOptions {
   checkDeterminism?: boolean;
 }
 
+/**
+ * The reference kinds a file's expectations name, which run it when it names no worker of its own.
+ * Throws InputError when there are none: running nothing would answer "ok" for a file that judged
+ * nothing (a counterexample found for a worker handed to checkWorker as a factory, saved by no name).
+ */
+export function expectedKinds(scenario: Scenario, file: string): WorkerKind[] {
+  const kinds = Object.keys(scenario.expect).filter(isWorkerKind);
+  if (kinds.length > 0) return kinds;
+  const named = Object.keys(scenario.expect);
+  const found = named.length ? `the file names no worker, and its expectations are for ${named.join(", ")}, no reference kind (a worker handed to checkWorker as a factory is saved by no name)` : "the file names no worker, and its expectations name none";
+  throw new InputError(`${file}: expected a worker to run it with; found none: ${found}. Pass --worker-module <file[#export]> (or the factory to runScenarioFile)`, { file, field: "worker" });
+}
+
 /** The workers a file runs with: the one given, else the file's own, else every kind it names. */
 async function workersFor(scenario: Scenario, file: string, worker: WorkerUnderTest | undefined): Promise<LoadedWorker[]> {
-  if (typeof worker === "function") return [{ ref: undefined, name: "custom-worker", factory: worker as WorkerFactory }];
+  if (typeof worker === "function") {
+    // A counterexample found for a factory expects it under the name it was swept with: that name
+    // judges it and finds its recorded hash.
+    const custom = Object.keys(scenario.expect).filter((k) => !isWorkerKind(k));
+    return [{ ref: undefined, name: custom.length === 1 ? custom[0]! : "custom-worker", factory: worker as WorkerFactory }];
+  }
   if (typeof worker === "string") return [await loadWorker(isWorkerKind(worker) ? { kind: worker } : parseModuleSpec(worker))];
   const own = scenario.worker;
   if (own) return [await loadWorker("kind" in own ? own : parseModuleSpec(`${own.module}#${own.export}`, dirname(file)))];
-  return Promise.all(Object.keys(scenario.expect).filter(isWorkerKind).map((kind) => loadWorker({ kind })));
+  const kinds = expectedKinds(scenario, file);
+  return Promise.all(kinds.map((kind) => loadWorker({ kind })));
 }
 
 /**

@@ -187,25 +187,33 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     ...(swept.keptMemory ? { keptMemory: swept.keptMemory } : {}),
     command,
   };
-  for (const u of summary.unreachedMarks) log(`COVERAGE: required mark ${u.mark} was never reached in ${swept.ran} run(s); it needs ${u.enabledBy} (check --faults)`);
   if (swept.firstFailure === undefined) {
     bar?.stop();
     // Under --keep-going no run stops the sweep, so the counts are the verdict (the exit code says so too).
     const broken = safetyChecks.filter((c) => swept.violations[c] > 0);
-    const verdict = broken.length === 0 ? `no safety check violated (${safetyChecks.join(", ")})` : `SAFETY VIOLATED: ${broken.map((c) => `${c} in ${swept.violations[c]} run(s)`).join(", ")} (--keep-going judges every run and shrinks none; run without it for the first counterexample)`;
+    const verdict = swept.ran === 0 ? "NOTHING JUDGED (no run ended)" : broken.length === 0 ? `no safety check violated (${safetyChecks.join(", ")})` : `SAFETY VIOLATED: ${broken.map((c) => `${c} in ${swept.violations[c]} run(s)`).join(", ")} (--keep-going judges every run and shrinks none; run without it for the first counterexample)`;
     log(`${worker.name}: ${swept.ran} runs${swept.interrupted ? " (stopped early)" : ""}, ${verdict}; ${summary.runsPerSec} runs/s; seed ${options.seed}`);
     if (swept.workerFailures > 0) log(`  WORKER FAILED in ${swept.workerFailures} run(s): it threw, rejected or left a promise rejection unhandled (--keep-going keeps no example; run without it for one)`);
     log(`  unsafe windows: ${formatOverlapStats(summary.unsafeWindows)}`);
     log(`  also seen: ${checkNames.filter((c) => swept.violations[c] > 0).map((c) => `${c} violated in ${swept.violations[c]} run(s)`).join(", ") || "no other violation"}`);
-    if (summary.keptMemory) log(keptMemoryLine(summary.keptMemory));
+    logNotes(log, summary);
     return summary;
   }
   bar?.update(swept.ran, { status: `counterexample at run ${swept.firstFailure + 1}, shrinking` });
+  // Shrinking can take a minute: say so where no progress bar does (not a terminal).
+  if (!bar) log(`${worker.name}: run ${swept.firstFailure + 1} failed; shrinking it to the fewest faults that still fail…`);
   summary.counterexample = await shrinkAndSave({ worker, options, faultTypes, firstFailure: swept.firstFailure, kind: swept.firstFailureKind ?? "safety", foundAfterMs: performance.now() - t0 });
   bar?.stop();
   logCounterexample(log, worker.name, summary.counterexample);
-  if (summary.keptMemory) log(keptMemoryLine(summary.keptMemory));
+  logNotes(log, summary);
   return summary;
+}
+
+// What follows the verdict: required marks never reached (they fail the sweep, so they come last,
+// where the reader looks for why it exited 1) and memory the worker kept.
+function logNotes(log: (line: string) => void, summary: SweepSummary): void {
+  if (summary.keptMemory) log(keptMemoryLine(summary.keptMemory));
+  for (const u of summary.unreachedMarks) log(`COVERAGE FAILED: required mark ${u.mark} was never reached in ${summary.runs} run(s); it needs ${u.enabledBy} (check --faults)`);
 }
 
 /**
@@ -240,7 +248,8 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const provenance = { ref: worker.ref, name: worker.name, seed: options.seed, runs: options.runs, faultTypes: options.faultTypes, resource: options.resource, path: details.counterexamplePath ?? "", foundAtRun: o.firstFailure + 1 };
   const build = (file: string | undefined): Scenario => counterexampleScenario(shrunk, rerun, provenance, detail, file);
   const file = options.outDir ? await writeCounterexample(options.outDir, build, { name: worker.name, seed: options.seed, traceHash: rerun.traceHash }) : undefined;
-  const replay = file ? `locksim replay ${file}` : checkCommand(provenance);
+  // A worker handed in as a factory is saved by no name a command line can load: say what to add.
+  const replay = file ? `locksim replay ${file}${worker.ref ? "" : " --worker-module <the module exporting it>"}` : checkCommand(provenance);
   return { kind, foundAtRun: o.firstFailure + 1, foundAfterMs: Math.round(o.foundAfterMs), faults: shrunk.faults.length, shrinks: details.numShrinks, path: provenance.path, failedChecks, detail, file, replay, scenario: build(file) };
 }
 
@@ -269,7 +278,24 @@ export function coverageTable(marks: Record<string, number>): Record<string, num
 
 /** Required marks that were never reached, with the hint of what enables each. */
 export function unreached(required: string[] | undefined, marks: Record<string, number>): { mark: string; enabledBy: string }[] {
-  return (required ?? []).filter((m) => !marks[m]).map((mark) => ({ mark, enabledBy: (markCatalog as Record<string, MarkInfo>)[mark]?.enabledBy ?? "a `mark` record your worker writes" }));
+  return (required ?? []).filter((m) => !marks[m]).map((mark) => ({ mark, enabledBy: (markCatalog as Record<string, MarkInfo>)[mark]?.enabledBy ?? customMarkHint(mark) }));
+}
+
+// A name that is no built-in mark is one the worker writes itself, or a typo of a built-in one.
+function customMarkHint(mark: string): string {
+  const near = Object.keys(markCatalog).find((known) => editDistance(known, mark.toLowerCase()) <= 3);
+  return `a \`mark\` record your worker writes (no built-in mark is named "${mark}"${near ? `; did you mean ${near}?` : ""})`;
+}
+
+// Levenshtein distance, for the one suggestion above.
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 /**

@@ -134,7 +134,12 @@ export async function cleanUpRun(options: { addr: string; ports: RecordingConsul
   try {
     const sessions = options.ports.flatMap((p) => [...p.sessions]);
     let destroyed = 0;
-    for (const id of sessions) if (await again(() => cleaner.sessionDestroy(id)).catch(() => false)) destroyed++;
+    for (const id of sessions) {
+      // Destroy answers true for a session already gone (idempotent, consul-semantics.md §1): only
+      // the ones still there count as removed (a stopped run reported every session it ever made).
+      if (!(await again(() => cleaner.sessionInfo(id)).catch(() => true))) continue;
+      if (await again(() => cleaner.sessionDestroy(id)).catch(() => false)) destroyed++;
+    }
     const keys = (await again(() => listKeys(target, `${options.runPrefix}/`))).length;
     await again(() => consulOk(target, "DELETE", `/v1/kv/${options.runPrefix}?recurse`));
     let alive = 0;

@@ -108,6 +108,29 @@ describe("locksim CLI", () => {
     expect(r4.stderr).toContain("cannot read scenario");
   });
 
+  // Each of these used to run: a zero or unit-less budget judged nothing and exited 0, a seed past
+  // 2^53 was silently another seed, shard 2/2 of a budget-only sweep skipped 4.5 × 10^15 runs
+  // (100% CPU, deaf to Ctrl+C), and option errors ignored --json.
+  it("check refuses flags that would judge nothing, or something else than asked, with exit 2", { timeout: 120_000 }, async () => {
+    const cases: [string[], string][] = [
+      [["--time-budget", "0s"], `option '--time-budget <duration>' argument '0s' is invalid. expected a duration greater than 0 with its unit, such as 500ms, 90s, 15m or 2h; found "0s"`],
+      [["--time-budget", "10"], `expected a duration greater than 0 with its unit, such as 500ms, 90s, 15m or 2h; found "10" (no unit)`],
+      [["--seed", "99999999999999999999"], `expected a whole number between -9007199254740991 and 9007199254740991 (or a word, hashed to a seed); found "99999999999999999999"`],
+      [["--worker-module", "./w.ts"], "--worker and --worker-module: expected one worker to sweep; found both (--worker naive, --worker-module ./w.ts)"],
+      [["--time-budget", "2s", "--shard", "2/2"], "--shard 2/2 with --time-budget: expected --runs too"],
+      [["--require-marks", ","], `--require-marks: expected a comma-separated list of mark names, or "default"; found ","`],
+    ];
+    for (const [args, message] of cases) {
+      const r = await locksim("check", "--worker", "naive", ...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(`locksim: bad input: `);
+      expect(r.stderr).toContain(message);
+    }
+    const asJson = await locksim("check", "--worker", "naive", "--shard", "0/4", "--json");
+    expect(asJson.code).toBe(2);
+    expect(JSON.parse(asJson.stdout)).toEqual({ error: { kind: "bad input", exitCode: 2, message: `option '--shard <i/n>' argument '0/4' is invalid. expected i/n with 1 ≤ i ≤ n (e.g. 2/4); found "0/4"` } });
+  });
+
   it("exit codes follow the scenario's expectations: a wrong expectation exits 1 and names the mismatch; --out that is a file exits 2", async () => {
     const dir = await temp();
     try {

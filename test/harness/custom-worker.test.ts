@@ -1,6 +1,12 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkBeforeCommitWorker } from "../../examples/check-before-commit-worker.js";
 import { loadScenario, runScenario } from "../../sim/index.js";
+import { checkWorker, WorkerCheckFailedError } from "../../properties/check-worker.js";
+import { runScenarioFile } from "../../properties/run-scenario-file.js";
+import { InputError } from "../../src/errors.js";
 
 describe("a user's own worker (README example)", () => {
   it("runs in the simulator through the same factory type, and the scenario shows its failure", async () => {
@@ -14,4 +20,24 @@ describe("a user's own worker (README example)", () => {
     expect(run.results.atMostOnce.detail).toMatch(/took effect twice/);
   });
 
+  // A counterexample found for a factory is saved by no name a command line can load. Its replay
+  // used to run no worker at all and answer ok (exit 0, `[]` with --json).
+  it("a counterexample found for a factory says how to replay it, and its file alone is refused, not passed", { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "locksim-factory-cex-"));
+    try {
+      const error = await checkWorker(checkBeforeCommitWorker, { runs: 300, seed: 1, outDir: dir, name: "check-before-commit" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkerCheckFailedError);
+      const c = (error as WorkerCheckFailedError).summary.counterexample!;
+      expect(c.replay).toBe(`locksim replay ${c.file} --worker-module <the module exporting it>`);
+      const alone = await runScenarioFile(c.file!).catch((e: unknown) => e);
+      expect(alone).toBeInstanceOf(InputError);
+      expect((alone as Error).message).toContain(`${c.file}: expected a worker to run it with; found none: the file names no worker, and its expectations are for check-before-commit, no reference kind`);
+      const replayed = await runScenarioFile(c.file!, checkBeforeCommitWorker);
+      expect(replayed.runs).toHaveLength(1);
+      expect(replayed.ok).toBe(true);
+      expect(replayed.runs[0]!.run.verdicts[c.failedChecks[0]!]).toBe("violated");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -23,4 +23,20 @@ describe("coverage marks", () => {
     expect(ok.coverage["session-expired-under-live-holder"]).toBeGreaterThan(0);
     expect(ok.unreachedMarks).toEqual([]);
   });
+
+  // A misspelt built-in mark was reported as one "your worker writes", and its COVERAGE line came
+  // before the summary, which then said "no safety check violated": nothing at the end said why
+  // the sweep exited 1.
+  it("a required mark that no built-in one is named so: a near miss is suggested, and the failure is said last", { timeout: 60_000 }, async () => {
+    const lines: string[] = [];
+    const s = await runSweep({ worker: "fenced", runs: 20, seed: 2, threads: 1, requireMarks: ["Stale-Commit-Refused", "my-own-mark"], log: (line) => lines.push(line) });
+    expect(s.unreachedMarks.map((u) => u.enabledBy)).toEqual([
+      'a `mark` record your worker writes (no built-in mark is named "Stale-Commit-Refused"; did you mean stale-commit-refused?)',
+      'a `mark` record your worker writes (no built-in mark is named "my-own-mark")',
+    ]);
+    expect(lines.slice(-2)).toEqual([
+      `COVERAGE FAILED: required mark Stale-Commit-Refused was never reached in 20 run(s); it needs ${s.unreachedMarks[0]!.enabledBy} (check --faults)`,
+      `COVERAGE FAILED: required mark my-own-mark was never reached in 20 run(s); it needs ${s.unreachedMarks[1]!.enabledBy} (check --faults)`,
+    ]);
+  });
 });

@@ -9,6 +9,8 @@ import { killAtProcessEnd } from "../../replay/process-end-guard.js";
 import { InputError } from "../../src/errors.js";
 import { consulLeftover } from "../../replay/consul-leftover.js";
 import { agentState, requireConsulBinary, runCli, startCli } from "./cli-child.js";
+import { cleanUpRun } from "../../replay/real-fleet.js";
+import type { RecordingConsulPort } from "../../src/recording-consul-port.js";
 
 // `locksim cleanup` after a run that could not clean up (SIGKILL), and the preflight of real runs:
 // an agent that refuses the token, does not answer or has no leader is bad input (exit 2), fast,
@@ -32,6 +34,20 @@ describe.skipIf(!haveConsul).concurrent("locksim cleanup and the preflight of re
     agents.push(agent);
     return agent;
   };
+
+  // Destroy answers true for a session that is already gone, so a stopped replay reported every
+  // session it ever made as removed ("5 session(s)" where the agent held 1).
+  it("a run's cleanup counts as removed only the sessions that were still there", { timeout: 60_000 }, async () => {
+    const agent = await ownAgent();
+    const addr = agent.addr;
+    const make = async (): Promise<string> => ((await (await put(addr, "/v1/session/create", { Name: "locksim-w1" })).json()) as { ID: string }).ID;
+    const [gone, live] = [await make(), await make()];
+    await put(addr, `/v1/session/destroy/${gone}`);
+    expect(await (await put(addr, `/v1/kv/locksim-replay/count-test/service/t1/leader?acquire=${live}`, "w")).text()).toContain("true");
+    const port = { sessions: new Set([gone, live]) } as unknown as RecordingConsulPort;
+    const cleanup = await cleanUpRun({ addr, ports: [port], runPrefix: "locksim-replay/count-test" });
+    expect(cleanup).toEqual({ removed: { sessions: 1, keys: 1 }, leftover: { sessions: 0, keys: 0 } });
+  });
 
   it("removes what a SIGKILLed replay left (and nothing else); --dry-run only lists it", { timeout: 90_000 }, async () => {
     const agent = await ownAgent();
