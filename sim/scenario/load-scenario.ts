@@ -12,15 +12,30 @@ function fieldPath(path: PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "") || "(top level)";
 }
 
+/**
+ * Zod's message as "what was expected", without what it saw (said after "found"): "number,
+ * received string" is "number"; "int" is "a whole number"; an unknown fault type names the types,
+ * and is found as the object's `type`, not the whole object.
+ */
+function plainIssue(message: string, input: unknown, path: PropertyKey[]): { expected: string; input: unknown } {
+  const discriminator = /^Invalid discriminator value\. Expected (.*)$/.exec(message);
+  if (discriminator) {
+    const value = input !== null && typeof input === "object" && path.at(-1) !== undefined ? (input as Record<PropertyKey, unknown>)[path.at(-1)!] : input;
+    return { expected: `one of ${discriminator[1]!.replaceAll("'", "").split(" | ").join(", ")}`, input: value };
+  }
+  const expected = message.replace(/^(Invalid input|Too small|Too big|Invalid option): (expected )?/, "").replace(/, received \w+$/, "");
+  return { expected: expected === "int" ? "a whole number" : expected, input };
+}
+
 /** Validates parsed JSON as a scenario; `source` names the file in errors. */
 export function parseScenario(data: unknown, source: string): Scenario {
   const result = scenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues.slice(0, 8).map((issue) => {
     const field = fieldPath(issue.path);
-    const found = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : `found ${describeValue(issue.input)}`;
-    const expected = issue.code === "unrecognized_keys" ? "only the documented fields" : issue.message.replace(/^(Invalid input|Too small|Too big|Invalid option): (expected )?/, "");
-    return `  ${source}: field ${field}: expected ${expected}; ${found}`;
+    if (issue.code === "unrecognized_keys") return `  ${source}: field ${field}: expected only the documented fields; found unknown field(s) ${issue.keys.join(", ")}`;
+    const { expected, input } = plainIssue(issue.message, issue.input, issue.path);
+    return `  ${source}: field ${field}: expected ${expected}; found ${describeValue(input)}`;
   });
   throw new InputError(`invalid scenario ${source}:\n${lines.join("\n")}`, { source, issues: result.error.issues.length });
 }

@@ -90,17 +90,17 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     s.faults.forEach((f, i) => {
       if ("worker" in f && Number(f.worker.slice(1)) > s.workers.count) {
-        ctx.addIssue({ code: "custom", path: ["faults", i, "worker"], message: `no such worker: the scenario has ${s.workers.count} (w1…w${s.workers.count})`, input: f.worker });
+        ctx.addIssue({ code: "custom", path: ["faults", i, "worker"], message: s.workers.count >= 1 ? `one of the scenario's ${s.workers.count} worker(s), w1${s.workers.count > 1 ? `…w${s.workers.count}` : ""}` : "one of the scenario's workers (and workers.count ≥ 1)", input: f.worker });
       }
-      if (f.atMs > s.horizonMs) ctx.addIssue({ code: "custom", path: ["faults", i, "atMs"], message: `after the horizon (${s.horizonMs}ms)`, input: f.atMs });
-      if (f.type === "slow-network" && f.latencyMsMin > f.latencyMsMax) ctx.addIssue({ code: "custom", path: ["faults", i, "latencyMsMin"], message: "must be ≤ latencyMsMax", input: f.latencyMsMin });
+      if (f.atMs > s.horizonMs) ctx.addIssue({ code: "custom", path: ["faults", i, "atMs"], message: `a time at or before horizonMs (${s.horizonMs})`, input: f.atMs });
+      if (f.type === "slow-network" && f.latencyMsMin > f.latencyMsMax) ctx.addIssue({ code: "custom", path: ["faults", i, "latencyMsMin"], message: `at most latencyMsMax (${f.latencyMsMax})`, input: f.latencyMsMin });
     });
     const ids = new Set<string>();
     s.tasks.forEach((t, i) => {
-      if (ids.has(t.id)) ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: "task ids must be unique", input: t.id });
+      if (ids.has(t.id)) ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: "a task id used by no other task", input: t.id });
       ids.add(t.id);
     });
-    if (Object.keys(s.expect).length === 0) ctx.addIssue({ code: "custom", path: ["expect"], message: "name at least one worker kind and its expected verdicts", input: s.expect });
+    if (Object.keys(s.expect).length === 0) ctx.addIssue({ code: "custom", path: ["expect"], message: "at least one worker kind with its expected verdicts", input: s.expect });
   });
 
 /** A validated scenario. */

@@ -94,7 +94,7 @@ describe("locksim CLI", () => {
     const r = await locksim("run", bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}: field consul.ttlMs: expected number to be >=10000; found 5000`);
-    expect(r.stderr).toContain(`${bad}: field faults[0].worker: expected no such worker: the scenario has 2 (w1…w2); found "w9"`);
+    expect(r.stderr).toContain(`${bad}: field faults[0].worker: expected one of the scenario's 2 worker(s), w1…w2; found "w9"`);
     const notJson = join(dir, "broken.json");
     await writeFile(notJson, "{ nope");
     const r2 = await locksim("run", notJson);
