@@ -1,6 +1,7 @@
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import type { WorkerKind } from "../src/workers/worker-kinds.js";
-import { keptMemoryLine, runSweep, safetyChecks } from "../properties/sweep.js";
+import { runSweep, safetyChecks } from "../properties/sweep.js";
+import { keptMemoryLine } from "../properties/sweep-pool.js";
 import { loadWorker, workerRefFrom, type WorkerRef } from "../properties/worker-ref.js";
 import { writeCounterexampleHtml } from "./html-output.js";
 import { defaultRequiredMarks } from "../sim/coverage/coverage-marks.js";
@@ -73,9 +74,10 @@ function stoppedLine(summary: { runs: number; shard: { from: number; to: number 
   const slice = summary.shard.to - summary.shard.from;
   // Without --runs a time budget sweeps an endless sequence: there is no "of N" to say.
   const of = slice === Number.MAX_SAFE_INTEGER ? "" : ` of ${slice}`;
-  if (summary.runs === 0) return `NOTHING JUDGED: the sweep stopped before its first run ended${signal?.aborted ? "" : ` (--time-budget ${flags.timeBudget}ms); give it more time`}`;
+  const budget = formatDuration(flags.timeBudget ?? 0);
+  if (summary.runs === 0) return `NOTHING JUDGED: the sweep stopped before its first run ended${signal?.aborted ? "" : ` (--time-budget ${budget}); give it more time`}`;
   if (signal?.aborted) return `stopped early: ${summary.runs}${of} run(s) judged (partial summary above)`;
-  return `time budget of ${flags.timeBudget}ms reached: ${summary.runs}${of} run(s) judged (summary above)`;
+  return `time budget of ${budget} reached: ${summary.runs}${of} run(s) judged (summary above)`;
 }
 
 /** What decides a sweep's exit code, an unsharded one's or a merge's. */
@@ -104,7 +106,6 @@ function sweepExitCode(s: SweepOutcome): number {
   return brokenSafetyChecks(s).length > 0 || s.unreachedMarks.length ? exitCodes.failed : exitCodes.met;
 }
 
-/** `--require-marks a,b`, or `default`: the reference kind's default set. */
 /**
  * Flags that cannot go together. A time budget without --runs sweeps an endless sequence, which
  * has no slices: shard 2/2 of it would start at run 4.5 × 10^15.
@@ -118,6 +119,7 @@ function checkFlagConflicts(flags: CheckFlags): void {
   }
 }
 
+/** `--require-marks a,b`, or `default`: the reference kind's default set. */
 function requiredMarks(flag: string | undefined, ref: WorkerRef): string[] | undefined {
   if (flag === undefined) return undefined;
   if (flag !== "default") {
@@ -155,4 +157,10 @@ function mergeVerdictLines(merged: MergedOutcome): string[] {
   const broken = brokenSafetyChecks(merged);
   if (broken.length > 0) lines.push(`SAFETY VIOLATED: ${broken.map((k) => `${k} in ${merged.violations[k]} run(s)`).join(", ")} ${keptNone}`);
   return lines.length ? lines : ["no safety check violated"];
+}
+
+// A duration in the largest unit that states it exactly, as --time-budget takes it (10m, 90s, 500ms).
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }

@@ -87,9 +87,9 @@ function program(setCode: (code: number) => void): Command {
     .option("--out <dir>", "where counterexamples are written", "scenarios/regressions")
     .option("--json", "print the summary as JSON")
     .option("--html <file>", "also write a self-contained HTML timeline of the counterexample")
-    .action(async (flags: CheckFlags) => {
+    .action(async (flags: CheckFlags, cmd: Command) => {
       json = Boolean(flags.json);
-      if (flags.timeBudget !== undefined && !process.argv.includes("--runs")) flags.runs = Number.MAX_SAFE_INTEGER;
+      if (flags.timeBudget !== undefined && cmd.getOptionValueSource("runs") === "default") flags.runs = Number.MAX_SAFE_INTEGER;
       setCode(await checkCommand(flags, shutdown.signal));
     });
   p.command("merge")
@@ -106,7 +106,7 @@ function program(setCode: (code: number) => void): Command {
 async function main(argv: string[]): Promise<number> {
   let code: number = exitCodes.met;
   // Set before parsing: an option that does not parse stops the command before its action runs.
-  json = argv.includes("--json");
+  json = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).includes("--json");
   try {
     await program((c) => (code = c)).parseAsync(argv);
   } catch (error) {

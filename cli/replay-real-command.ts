@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { loadWorker, parseModuleSpec, type LoadedWorker } from "../properties/worker-ref.js";
 import { agentFor, formatSideBySide, replaySideBySide, type ReplayWorker, type SideBySide } from "../replay/replay-real.js";
-import { expectedKinds } from "../properties/run-scenario-file.js";
+import { expectedKinds, nameForFile } from "../properties/run-scenario-file.js";
 import { judge } from "../sim/scenario/expectations.js";
 import { loadScenario } from "../sim/scenario/load-scenario.js";
 import type { Scenario } from "../sim/scenario/scenario-schema.js";
@@ -21,7 +21,10 @@ export interface RealFlags extends RunFlags {
 /** The workers of a real replay: the one named, else the file's own, else every kind it expects. */
 async function replayWorkers(scenario: Scenario, file: string, flags: RealFlags): Promise<ReplayWorker[]> {
   const asReplay = (w: LoadedWorker): ReplayWorker => (w.ref && "kind" in w.ref ? w.ref.kind : { name: w.name, factory: w.factory });
-  if (flags.workerModule) return [asReplay(await loadWorker(parseModuleSpec(flags.workerModule)))];
+  if (flags.workerModule) {
+    const loaded = await loadWorker(parseModuleSpec(flags.workerModule));
+    return [asReplay({ ...loaded, name: nameForFile(scenario, loaded.name) })];
+  }
   if (flags.worker) return [flags.worker];
   const own = scenario.worker;
   if (own) return [asReplay(await loadWorker("kind" in own ? own : parseModuleSpec(`${own.module}#${own.export}`, dirname(file))))];

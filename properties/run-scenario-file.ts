@@ -50,19 +50,29 @@ export function expectedKinds(scenario: Scenario, file: string): WorkerKind[] {
   throw new InputError(`${file}: expected a worker to run it with; found none: ${found}. Pass --worker-module <file[#export]> (or the factory to runScenarioFile)`, { file, field: "worker" });
 }
 
+/**
+ * The name a worker given for a file runs under: a counterexample found for a factory
+ * (`checkWorker(factory, …)`) records its expectations and trace hash under the name it was swept
+ * with, and no worker of its own; a factory or a module given to replay it takes that name, so
+ * that the expectations judge it and the recorded hash is compared.
+ */
+export function nameForFile(scenario: Scenario, fallback: string): string {
+  if (scenario.worker) return fallback;
+  const custom = Object.keys(scenario.expect).filter((k) => !isWorkerKind(k));
+  return custom.length === 1 ? custom[0]! : fallback;
+}
+
 /** The workers a file runs with: the one given, else the file's own, else every kind it names. */
 async function workersFor(scenario: Scenario, file: string, worker: WorkerUnderTest | undefined): Promise<LoadedWorker[]> {
-  if (typeof worker === "function") {
-    // A counterexample found for a factory expects it under the name it was swept with: that name
-    // judges it and finds its recorded hash.
-    const custom = Object.keys(scenario.expect).filter((k) => !isWorkerKind(k));
-    return [{ ref: undefined, name: custom.length === 1 ? custom[0]! : "custom-worker", factory: worker as WorkerFactory }];
+  if (typeof worker === "function") return [{ ref: undefined, name: nameForFile(scenario, "custom-worker"), factory: worker as WorkerFactory }];
+  if (typeof worker === "string" && isWorkerKind(worker)) return [await loadWorker({ kind: worker })];
+  if (typeof worker === "string") {
+    const loaded = await loadWorker(parseModuleSpec(worker));
+    return [{ ...loaded, name: nameForFile(scenario, loaded.name) }];
   }
-  if (typeof worker === "string") return [await loadWorker(isWorkerKind(worker) ? { kind: worker } : parseModuleSpec(worker))];
   const own = scenario.worker;
   if (own) return [await loadWorker("kind" in own ? own : parseModuleSpec(`${own.module}#${own.export}`, dirname(file)))];
-  const kinds = expectedKinds(scenario, file);
-  return Promise.all(kinds.map((kind) => loadWorker({ kind })));
+  return Promise.all(expectedKinds(scenario, file).map((kind) => loadWorker({ kind })));
 }
 
 /**

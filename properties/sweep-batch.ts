@@ -1,9 +1,9 @@
-import fc from "fast-check";
 import type { ResourcePolicy } from "../src/resources/resource-policy.js";
 import { runScenario } from "../sim/scenario/run-scenario.js";
 import { checkNames, type CheckName, type FaultType, type Verdict } from "../sim/scenario/scenario-schema.js";
 import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { scenarioArb } from "./scenario-arbitrary.js";
+import { sampleAt } from "./sequence-jump.js";
 import { marksOf } from "../sim/coverage/coverage-marks.js";
 import { largestOverlapOf } from "../sim/report/unsafe-window.js";
 import type { LoadedWorker } from "./worker-ref.js";
@@ -79,13 +79,13 @@ export function zeroViolations(): Record<CheckName, number> {
 
 /**
  * Generates and runs one slice of the sequence. Scenario i is fast-check's i-th value for the
- * seed, generated lazily by its path (skipping costs a jump of the random generator, not a
- * generation), so any slice can run anywhere: a thread, a shard on another machine.
+ * seed, generated from its index in time independent of it (properties/sequence-jump.ts), so any
+ * slice can run anywhere: a thread, a shard on another machine.
  */
 export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; worker: LoadedWorker; collectVerdicts?: boolean }): Promise<BatchResult> {
   const { sequence, spec } = o;
   const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
-  const scenarios = fc.sample(arb, { seed: sequence.seed, path: String(spec.start), numRuns: spec.count });
+  const scenarios = sampleAt(arb, { seed: sequence.seed, start: spec.start, count: spec.count });
   const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), workerFailures: 0, marks: {}, overlaps: [], ...(o.collectVerdicts ? { verdicts: [] } : {}) };
   for (let j = 0; j < scenarios.length; j++) {
     // Step records are left out while sweeping: the checkers do not read them, and it is faster.

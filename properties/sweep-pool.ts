@@ -24,6 +24,35 @@ export const threadHeapMb = 256;
  */
 export const threadRetireLiveMb = threadHeapMb / 2;
 
+/**
+ * Growth (MB) over a thread's first figure that also retires it, for a worker that holds much
+ * from the start (tables loaded at import): it is retired at max(threadRetireLiveMb, first + this),
+ * not after every batch for memory it never lets go of.
+ */
+export const threadRetireGrowthMb = 64;
+
+/**
+ * Runs after which a thread that never reported a figure (no full GC seen: a Node that reports
+ * none) is retired anyway, as every thread was every 5,000 runs before: a leak is bounded still.
+ */
+export const threadRunsWithoutFigureMax = 50_000;
+
+/** What the pool knows of one thread's memory. */
+interface ThreadMemory {
+  /** Runs answered since the thread started. */
+  runs: number;
+  /** Its first figure (MB after a full GC), the baseline for growth. */
+  firstMb?: number;
+}
+
+/** Whether a thread that just answered a batch of `runs` runs with `liveMb` is to be retired. */
+export function shouldRetire(memory: ThreadMemory, runs: number, liveMb: number | undefined): boolean {
+  memory.runs += runs;
+  if (liveMb === undefined) return memory.runs >= threadRunsWithoutFigureMax;
+  memory.firstMb ??= liveMb;
+  return liveMb >= Math.max(threadRetireLiveMb, memory.firstMb + threadRetireGrowthMb);
+}
+
 // Whether a thread died of its heap limit (Node: ERR_WORKER_OUT_OF_MEMORY).
 function outOfMemory(error: Error): boolean {
   return (error as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY";
@@ -55,6 +84,7 @@ interface QueuedBatch {
  */
 export class SweepPool {
   private readonly idle: Worker[] = [];
+  private readonly memoryOf = new Map<Worker, ThreadMemory>();
   private all: Worker[] = [];
   private readonly queue: QueuedBatch[] = [];
   private ready = 0;
@@ -156,7 +186,11 @@ export class SweepPool {
     };
     const onMessage = (answer: SweepJobAnswer): void => {
       thread.off("error", onError);
-      if (answer.liveMb !== undefined && answer.liveMb >= threadRetireLiveMb) this.retire(thread, answer.liveMb);
+      let memory = this.memoryOf.get(thread);
+      if (!memory) this.memoryOf.set(thread, (memory = { runs: 0 }));
+      // A batch still in flight when the sweep ended answers after close(): its thread goes too.
+      if (this.closed) void thread.terminate().catch(() => undefined);
+      else if (shouldRetire(memory, item.spec.count, answer.liveMb)) this.retire(thread, answer.liveMb);
       else this.idle.push(thread);
       if (answer.ok) item.resolve(answer.result);
       else item.reject(new Error(answer.error));
@@ -179,9 +213,14 @@ export class SweepPool {
   private retiredLiveMbMax = 0;
 
   // Retires a thread whose kept memory reached the bound; its replacement joins when it is ready.
-  private retire(thread: Worker, liveMb: number): void {
-    this.retiredThreads++;
-    this.retiredLiveMbMax = Math.max(this.retiredLiveMbMax, liveMb);
+  // Only a thread retired for what it kept counts in `retired` (the note to the user); one retired
+  // for lack of a figure says nothing about the worker.
+  private retire(thread: Worker, liveMb: number | undefined): void {
+    if (liveMb !== undefined) {
+      this.retiredThreads++;
+      this.retiredLiveMbMax = Math.max(this.retiredLiveMbMax, liveMb);
+    }
+    this.memoryOf.delete(thread);
     this.ready--;
     this.all = this.all.filter((t) => t !== thread);
     void thread.terminate().catch(() => undefined);
@@ -199,4 +238,18 @@ export class SweepPool {
     await Promise.all(this.all.map((t) => t.terminate()));
   }
   private closed = false;
+}
+
+/**
+ * Sweep threads replaced because the worker under test kept memory from run to run, and the most
+ * one kept (MB after a full GC, heap and buffers): present only when a thread was replaced.
+ */
+export interface KeptMemory {
+  threadsReplaced: number;
+  mbMax: number;
+}
+
+/** The note a sweep prints when its worker kept memory from run to run. */
+export function keptMemoryLine(k: KeptMemory): string {
+  return `  note: ${k.threadsReplaced} sweep thread(s) were replaced because the worker kept memory from run to run: up to ${k.mbMax} MB after a full GC (heap and buffers; a thread is replaced at ${threadRetireLiveMb} MB, its heap limit is ${threadHeapMb} MB). In production such a worker grows until its process restarts; look for state kept across runs (caches, listeners, module-level arrays)`;
 }

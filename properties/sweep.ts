@@ -11,10 +11,11 @@ import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { checkNames, type CheckName, type FaultType, type Scenario } from "../sim/scenario/scenario-schema.js";
 import { checkCommand, counterexampleScenario, writeCounterexample } from "./counterexample.js";
 import { allFaultTypes, scenarioArb } from "./scenario-arbitrary.js";
-import { poolAvailable, SweepPool, threadHeapMb, threadRetireLiveMb } from "./sweep-pool.js";
+import { keptMemoryLine, poolAvailable, SweepPool, type KeptMemory } from "./sweep-pool.js";
+import { coverageTable, unreached } from "./sweep-coverage.js";
 import { breaksSafety, failureOf, runBatch, type RunFailure, type SweepSequence } from "./sweep-batch.js";
 import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
-import { markCatalog, type MarkInfo } from "../sim/coverage/coverage-marks.js";
+import { sampleAt } from "./sequence-jump.js";
 import { unsafeWindowStats, type UnsafeWindowStats } from "../sim/report/unsafe-window.js";
 import { loadWorker, type LoadedWorker, type WorkerRef } from "./worker-ref.js";
 
@@ -120,6 +121,8 @@ export function shardRange(runs: number, shard: { index: number; count: number }
   if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 1 && shard.index <= shard.count)) {
     throw new InputError(`--shard: expected i/n with 1 ≤ i ≤ n; found ${shard.index}/${shard.count}`, { field: "shard" });
   }
+  // Fewer runs than shards leaves some shard nothing to judge: a CI job that judged nothing.
+  if (runs < shard.count) throw new InputError(`--shard ${shard.index}/${shard.count}: expected at least ${shard.count} runs to split; found --runs ${runs}`, { field: "shard" });
   return { from: Math.floor(((shard.index - 1) * runs) / shard.count), to: Math.floor((shard.index * runs) / shard.count) };
 }
 
@@ -213,21 +216,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
 // where the reader looks for why it exited 1) and memory the worker kept.
 function logNotes(log: (line: string) => void, summary: SweepSummary): void {
   if (summary.keptMemory) log(keptMemoryLine(summary.keptMemory));
-  for (const u of summary.unreachedMarks) log(`COVERAGE FAILED: required mark ${u.mark} was never reached in ${summary.runs} run(s); it needs ${u.enabledBy} (check --faults)`);
-}
-
-/**
- * Sweep threads replaced because the worker under test kept memory from run to run, and the most
- * one kept (MB after a full GC, heap and buffers): present only when a thread was replaced.
- */
-export interface KeptMemory {
-  threadsReplaced: number;
-  mbMax: number;
-}
-
-/** The note a sweep prints when its worker kept memory from run to run. */
-export function keptMemoryLine(k: KeptMemory): string {
-  return `  note: ${k.threadsReplaced} sweep thread(s) were replaced because the worker kept memory from run to run: up to ${k.mbMax} MB after a full GC (heap and buffers; a thread is replaced at ${threadRetireLiveMb} MB, its heap limit is ${threadHeapMb} MB). In production such a worker grows until its process restarts; look for state kept across runs (caches, listeners, module-level arrays)`;
+  // A sweep that stopped early judged fewer runs than asked: say so, the mark might come later.
+  const early = summary.counterexample ? " (the sweep stopped at its first counterexample)" : summary.interrupted ? " (the sweep stopped early)" : "";
+  for (const u of summary.unreachedMarks) log(`COVERAGE FAILED: required mark ${u.mark} was never reached in ${summary.runs} run(s)${early}; it needs ${u.enabledBy} (check --faults)`);
 }
 
 /** Replays the first failure by its fast-check path, shrinks it, re-runs it traced, writes it. */
@@ -259,43 +250,13 @@ function overlapStats(overlaps: { run: number; overlapMs: number }[], sequence: 
   const placeholder = undefined as unknown as Scenario;
   const stats = unsafeWindowStats(overlaps.map((o) => ({ ...o, scenario: placeholder })));
   const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
-  return { ...stats, maxScenario: fc.sample(arb, { seed: sequence.seed, path: String(stats.maxRun! - 1), numRuns: 1 })[0] };
+  return { ...stats, maxScenario: sampleAt(arb, { seed: sequence.seed, start: stats.maxRun! - 1, count: 1 })[0] };
 }
 
 /** The overlap distribution as one line of the sweep log. */
 function formatOverlapStats(s: UnsafeWindowStats): string {
   if (s.count === 0) return "no run had two workers on one task at once";
   return `${s.count} run(s) had two workers on one task at once; overlap median ${s.medianMs}ms, max ${s.maxMs}ms (run ${s.maxRun}: ${JSON.stringify(s.maxScenario?.faults)})`;
-}
-
-/** Every built-in mark with its run count, then any other mark a worker wrote. */
-export function coverageTable(marks: Record<string, number>): Record<string, number> {
-  const table: Record<string, number> = {};
-  for (const m of Object.keys(markCatalog)) table[m] = marks[m] ?? 0;
-  for (const [m, n] of Object.entries(marks)) table[m] ??= n;
-  return table;
-}
-
-/** Required marks that were never reached, with the hint of what enables each. */
-export function unreached(required: string[] | undefined, marks: Record<string, number>): { mark: string; enabledBy: string }[] {
-  return (required ?? []).filter((m) => !marks[m]).map((mark) => ({ mark, enabledBy: (markCatalog as Record<string, MarkInfo>)[mark]?.enabledBy ?? customMarkHint(mark) }));
-}
-
-// A name that is no built-in mark is one the worker writes itself, or a typo of a built-in one.
-function customMarkHint(mark: string): string {
-  const near = Object.keys(markCatalog).find((known) => editDistance(known, mark.toLowerCase()) <= 3);
-  return `a \`mark\` record your worker writes (no built-in mark is named "${mark}"${near ? `; did you mean ${near}?` : ""})`;
-}
-
-// Levenshtein distance, for the one suggestion above.
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 /**

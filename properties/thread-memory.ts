@@ -13,6 +13,7 @@ import { getHeapStatistics } from "node:v8";
  */
 export class LiveMemoryWatch {
   private liveMbLast: number | undefined;
+  private fullGcsSeen = 0;
   private readonly observer = new PerformanceObserver((list) => {
     // Read here, a moment after the GC: what was allocated since is counted too, so the figure
     // errs high, which only retires a thread a little early.
@@ -20,6 +21,7 @@ export class LiveMemoryWatch {
       if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         const h = getHeapStatistics();
         this.liveMbLast = (h.used_heap_size + h.external_memory) / 2 ** 20;
+        this.fullGcsSeen++;
         return;
       }
     }
@@ -32,6 +34,11 @@ export class LiveMemoryWatch {
   /** MB kept after the latest full GC (heap and external), or undefined if none has run yet. */
   get liveMb(): number | undefined {
     return this.liveMbLast;
+  }
+
+  /** How many full GCs have given a figure so far. */
+  get fullGcs(): number {
+    return this.fullGcsSeen;
   }
 
   /** Stops observing. */

@@ -126,9 +126,32 @@ describe("locksim CLI", () => {
       expect(r.stderr).toContain(`locksim: bad input: `);
       expect(r.stderr).toContain(message);
     }
+    const fewRuns = await locksim("check", "--worker", "naive", "--runs", "3", "--shard", "4/4");
+    expect(fewRuns.code).toBe(2);
+    expect(fewRuns.stderr).toContain("--shard 4/4: expected at least 4 runs to split; found --runs 3");
     const asJson = await locksim("check", "--worker", "naive", "--shard", "0/4", "--json");
     expect(asJson.code).toBe(2);
     expect(JSON.parse(asJson.stdout)).toEqual({ error: { kind: "bad input", exitCode: 2, message: `option '--shard <i/n>' argument '0/4' is invalid. expected i/n with 1 ≤ i ≤ n (e.g. 2/4); found "0/4"` } });
+  });
+
+  it("a time budget's end is said as such, with the runs judged and the budget as given", { timeout: 120_000 }, async () => {
+    const r = await locksim("check", "--worker", "fenced", "--runs", "1000000", "--time-budget", "1500ms", "--seed", "3", "--keep-going", "--threads", "1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/time budget of 1500ms reached: \d+ of 1000000 run\(s\) judged \(summary above\)/);
+  });
+
+  // A file that names no worker a command line can load (a counterexample found for a factory)
+  // used to replay nothing and exit 0; with --real it would start an agent to run nothing.
+  it("replay of a file that names no runnable worker is refused (exit 2), in the simulator and with --real", { timeout: 120_000 }, async () => {
+    const dir = await temp();
+    const file = join(dir, "factory-cex.json");
+    await writeFile(file, JSON.stringify({ name: "x", why: "y", seed: 1, consul: { ttlMs: 10000 }, workers: { count: 2 }, tasks: [{ id: "t1", durationMs: 5000 }], faults: [], horizonMs: 60000, expect: { "my-factory": {} } }));
+    for (const args of [["replay", file], ["replay", file, "--real"]]) {
+      const r = await locksim(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(`${file}: expected a worker to run it with; found none: the file names no worker, and its expectations are for my-factory, no reference kind`);
+      expect(r.stdout).not.toContain("replaying");
+    }
   });
 
   it("exit codes follow the scenario's expectations: a wrong expectation exits 1 and names the mismatch; --out that is a file exits 2", async () => {

@@ -36,6 +36,9 @@ describe("a user's own worker (README example)", () => {
       expect(replayed.runs).toHaveLength(1);
       expect(replayed.ok).toBe(true);
       expect(replayed.runs[0]!.run.verdicts[c.failedChecks[0]!]).toBe("violated");
+      // The replay line's way: the module that exports the factory, judged under the file's name.
+      const byModule = await runScenarioFile(c.file!, "examples/check-before-commit-worker.ts#checkBeforeCommitWorker");
+      expect(byModule.runs.map((r) => [r.worker, r.recordedHash !== undefined, r.hashMatches, r.judgement.ok])).toEqual([["check-before-commit", true, true, true]]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

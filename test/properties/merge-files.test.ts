@@ -111,4 +111,24 @@ describe("locksim merge: summary files", () => {
     }
     expect(out.join("")).toContain("note: 5 sweep thread(s) were replaced because the worker kept memory from run to run: up to 171 MB");
   });
+
+  // Shards stopped by a time budget or Ctrl+C judged part of their slices; merged, they looked like
+  // the whole sweep.
+  it("says INCOMPLETE when a shard stopped early, with the runs judged of the sequence's", { timeout: 60_000 }, async () => {
+    const [one, two] = await shardFiles();
+    const first = JSON.parse(await readFile(one!, "utf8")) as Record<string, unknown>;
+    const stopped = join(dir, "stopped-1.json");
+    await writeFile(stopped, JSON.stringify({ ...first, runs: 2, interrupted: true }));
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      await mergeCommand([stopped, two!], {});
+      await mergeCommand([one!, two!], {});
+    } finally {
+      write.mockRestore();
+    }
+    const text = out.join("");
+    expect(text.match(/INCOMPLETE/g)).toHaveLength(1);
+    expect(text).toContain("INCOMPLETE: some shards stopped early (a time budget or Ctrl+C): 7 of 10 run(s) judged, so the counts are not the whole sweep's");
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BatchResult, BatchSpec } from "../../properties/sweep-batch.js";
-import { SweepPool } from "../../properties/sweep-pool.js";
+import { shouldRetire, SweepPool, threadRetireGrowthMb, threadRetireLiveMb, threadRunsWithoutFigureMax } from "../../properties/sweep-pool.js";
 import { checkNames, type CheckName } from "../../sim/scenario/scenario-schema.js";
 
 /** A batch result with no violation and no counterexample: the case in which the threads start. */
@@ -52,5 +52,35 @@ describe("SweepPool: closed means closed", () => {
     // fail to load; what matters here is that the pool tried to start them.
     expect(pool.threadsStarted).toBe(2);
     await pool.close();
+  });
+});
+
+// A sweep thread is replaced for what it keeps after a full GC, not for how many runs it ran: a
+// fresh thread costs about a second of compiling, and the reference workers keep nothing.
+describe("shouldRetire: when a sweep thread is replaced", () => {
+  it("a thread that keeps little is never retired, however many runs it answers", () => {
+    const memory = { runs: 0 };
+    for (let i = 0; i < 10_000; i++) expect(shouldRetire(memory, 50, 20 + (i % 7))).toBe(false);
+    expect(memory.runs).toBe(500_000);
+  });
+
+  it("one that keeps memory from run to run is retired at the bound", () => {
+    const memory = { runs: 0 };
+    expect(shouldRetire(memory, 50, 30)).toBe(false);
+    expect(shouldRetire(memory, 50, threadRetireLiveMb - 1)).toBe(false);
+    expect(shouldRetire(memory, 50, threadRetireLiveMb)).toBe(true);
+  });
+
+  it("one that holds much from its start is retired on growth over its first figure, not at once", () => {
+    const memory = { runs: 0 };
+    expect(shouldRetire(memory, 50, 200)).toBe(false);
+    expect(shouldRetire(memory, 50, 200 + threadRetireGrowthMb - 1)).toBe(false);
+    expect(shouldRetire(memory, 50, 200 + threadRetireGrowthMb)).toBe(true);
+  });
+
+  it("one that never reports a figure (no full GC seen) is retired after a bound on runs, as a backstop", () => {
+    const memory = { runs: 0 };
+    for (let runs = 50; runs < threadRunsWithoutFigureMax; runs += 50) expect(shouldRetire(memory, 50, undefined)).toBe(false);
+    expect(shouldRetire(memory, 50, undefined)).toBe(true);
   });
 });
