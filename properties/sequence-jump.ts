@@ -94,3 +94,22 @@ export function sampleAt<T>(arb: fc.Arbitrary<T>, options: { seed: number; start
   }
   return values;
 }
+
+/**
+ * Runs `build` with fast-check's global configuration at its defaults, then restores the caller's.
+ * A user's test setup may call `fc.configureGlobal` (another random generator, `unbiased`, a
+ * `baseSize`, hooks) for its own properties; a sweep is defined by its seed alone, so that its
+ * threads (which never see that configuration), its shards and its saved paths mean the same runs,
+ * and its shrinking replays the run the sweep found (it failed as "nondeterminism" before).
+ * fast-check reads the configuration when an arbitrary or property is built and when `check` is
+ * called, synchronously: wrap those, not the awaiting.
+ */
+export function withDefaultFastCheck<T>(build: () => T): T {
+  const saved = fc.readConfigureGlobal();
+  fc.resetConfigureGlobal();
+  try {
+    return build();
+  } finally {
+    fc.configureGlobal(saved);
+  }
+}

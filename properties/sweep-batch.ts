@@ -3,7 +3,7 @@ import { runScenario } from "../sim/scenario/run-scenario.js";
 import { checkNames, type CheckName, type FaultType, type Verdict } from "../sim/scenario/scenario-schema.js";
 import { safetyCheckNames } from "../sim/scenario/expectations.js";
 import { scenarioArb } from "./scenario-arbitrary.js";
-import { sampleAt } from "./sequence-jump.js";
+import { sampleAt, withDefaultFastCheck } from "./sequence-jump.js";
 import { marksOf } from "../sim/coverage/coverage-marks.js";
 import { largestOverlapOf } from "../sim/report/unsafe-window.js";
 import type { LoadedWorker } from "./worker-ref.js";
@@ -84,8 +84,7 @@ export function zeroViolations(): Record<CheckName, number> {
  */
 export async function runBatch(o: { sequence: SweepSequence; spec: BatchSpec; worker: LoadedWorker; collectVerdicts?: boolean }): Promise<BatchResult> {
   const { sequence, spec } = o;
-  const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
-  const scenarios = sampleAt(arb, { seed: sequence.seed, start: spec.start, count: spec.count });
+  const scenarios = withDefaultFastCheck(() => sampleAt(scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes }), { seed: sequence.seed, start: spec.start, count: spec.count }));
   const result: BatchResult = { ...spec, ran: 0, violations: zeroViolations(), workerFailures: 0, marks: {}, overlaps: [], ...(o.collectVerdicts ? { verdicts: [] } : {}) };
   for (let j = 0; j < scenarios.length; j++) {
     // Step records are left out while sweeping: the checkers do not read them, and it is faster.

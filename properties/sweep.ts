@@ -15,7 +15,7 @@ import { keptMemoryLine, poolAvailable, SweepPool, type KeptMemory } from "./swe
 import { coverageTable, unreached } from "./sweep-coverage.js";
 import { breaksSafety, failureOf, runBatch, type RunFailure, type SweepSequence } from "./sweep-batch.js";
 import { executeBatches, type ExecutedSweep } from "./sweep-executor.js";
-import { sampleAt } from "./sequence-jump.js";
+import { sampleAt, withDefaultFastCheck } from "./sequence-jump.js";
 import { unsafeWindowStats, type UnsafeWindowStats } from "../sim/report/unsafe-window.js";
 import { loadWorker, type LoadedWorker, type WorkerRef } from "./worker-ref.js";
 
@@ -227,8 +227,10 @@ async function shrinkAndSave(o: { worker: LoadedWorker; options: SweepOptions; f
   const run = (scenario: Scenario, traceSteps: boolean) => runScenario(scenario, { worker: worker.factory, workerName: worker.name, resource: options.resource, traceSteps });
   // Shrunk runs must fail the same way: a worker failure does not shrink into a safety violation.
   const fails = async (scenario: Scenario): Promise<boolean> => failureOf(await run(scenario, false)) === kind;
-  const property = fc.asyncProperty(scenarioArb({ worker: worker.name, faultTypes: o.faultTypes }), async (scenario: Scenario) => !(await fails(scenario)));
-  const details = await fc.check(property, { seed: options.seed, numRuns: o.firstFailure + 1, path: String(o.firstFailure) });
+  const details = await withDefaultFastCheck(() => {
+    const property = fc.asyncProperty(scenarioArb({ worker: worker.name, faultTypes: o.faultTypes }), async (scenario: Scenario) => !(await fails(scenario)));
+    return fc.check(property, { seed: options.seed, numRuns: o.firstFailure + 1, path: String(o.firstFailure) });
+  });
   const how = kind === "safety" ? "run broke a safety check in the sweep" : "the worker failed in the run in the sweep";
   if (!details.failed || !details.counterexample) throw new NondeterminismError({ worker: worker.name, seed: options.seed, index: o.firstFailure, first: how, second: "the same generated run did not when replayed by its fast-check path" });
   const shrunk = await preferStagger(details.counterexample[0], fails);
@@ -249,8 +251,8 @@ function overlapStats(overlaps: { run: number; overlapMs: number }[], sequence: 
   if (overlaps.length === 0) return { count: 0 };
   const placeholder = undefined as unknown as Scenario;
   const stats = unsafeWindowStats(overlaps.map((o) => ({ ...o, scenario: placeholder })));
-  const arb = scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes });
-  return { ...stats, maxScenario: sampleAt(arb, { seed: sequence.seed, start: stats.maxRun! - 1, count: 1 })[0] };
+  const maxScenario = withDefaultFastCheck(() => sampleAt(scenarioArb({ worker: sequence.workerName, faultTypes: sequence.faultTypes }), { seed: sequence.seed, start: stats.maxRun! - 1, count: 1 })[0]);
+  return { ...stats, maxScenario };
 }
 
 /** The overlap distribution as one line of the sweep log. */
