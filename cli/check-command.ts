@@ -74,7 +74,7 @@ function stoppedLine(summary: { runs: number; shard: { from: number; to: number 
   const slice = summary.shard.to - summary.shard.from;
   // Without --runs a time budget sweeps an endless sequence: there is no "of N" to say.
   const of = slice === Number.MAX_SAFE_INTEGER ? "" : ` of ${slice}`;
-  const budget = formatDuration(flags.timeBudget ?? 0);
+  const budget = flags.timeBudget === undefined ? "none" : formatDuration(flags.timeBudget);
   if (summary.runs === 0) return `NOTHING JUDGED: the sweep stopped before its first run ended${signal?.aborted ? "" : ` (--time-budget ${budget}); give it more time`}`;
   if (signal?.aborted) return `stopped early: ${summary.runs}${of} run(s) judged (partial summary above)`;
   return `time budget of ${budget} reached: ${summary.runs}${of} run(s) judged (summary above)`;

@@ -64,7 +64,12 @@ export function nameForFile(scenario: Scenario, fallback: string): string {
 
 /** The workers a file runs with: the one given, else the file's own, else every kind it names. */
 async function workersFor(scenario: Scenario, file: string, worker: WorkerUnderTest | undefined): Promise<LoadedWorker[]> {
-  if (typeof worker === "function") return [{ ref: undefined, name: nameForFile(scenario, "custom-worker"), factory: worker as WorkerFactory }];
+  // A factory handed in runs under the one name the file's expectations give a worker that is no
+  // reference kind (its own module's, or the factory's it was found for), so that they judge it.
+  if (typeof worker === "function") {
+    const custom = Object.keys(scenario.expect).filter((k) => !isWorkerKind(k));
+    return [{ ref: undefined, name: custom.length === 1 ? custom[0]! : "custom-worker", factory: worker as WorkerFactory }];
+  }
   if (typeof worker === "string" && isWorkerKind(worker)) return [await loadWorker({ kind: worker })];
   if (typeof worker === "string") {
     const loaded = await loadWorker(parseModuleSpec(worker));

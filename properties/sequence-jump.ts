@@ -102,7 +102,10 @@ export function sampleAt<T>(arb: fc.Arbitrary<T>, options: { seed: number; start
  * threads (which never see that configuration), its shards and its saved paths mean the same runs,
  * and its shrinking replays the run the sweep found (it failed as "nondeterminism" before).
  * fast-check reads the configuration when an arbitrary or property is built and when `check` is
- * called, synchronously: wrap those, not the awaiting.
+ * called, synchronously: wrap those, not the awaiting. Two limits: an arbitrary that builds others
+ * while it generates or shrinks (`chain`, `letrec`, `fc.gen`) would read it then, outside this
+ * (scenarioArb has none), and global plugins (`fc.installGlobalPlugin`, fast-check 4.10) are
+ * not configuration: fast-check offers no way to set them aside, so they still reach shrinking.
  */
 export function withDefaultFastCheck<T>(build: () => T): T {
   const saved = fc.readConfigureGlobal();

@@ -37,6 +37,9 @@ export const threadRetireGrowthMb = 64;
  */
 export const threadRunsWithoutFigureMax = 50_000;
 
+/** How far below the heap limit (MB) a thread is retired at the latest, whatever its first figure. */
+export const threadRetireMarginMb = 32;
+
 /** What the pool knows of one thread's memory. */
 interface ThreadMemory {
   /** Runs answered since the thread started. */
@@ -50,7 +53,9 @@ export function shouldRetire(memory: ThreadMemory, runs: number, liveMb: number 
   memory.runs += runs;
   if (liveMb === undefined) return memory.runs >= threadRunsWithoutFigureMax;
   memory.firstMb ??= liveMb;
-  return liveMb >= Math.max(threadRetireLiveMb, memory.firstMb + threadRetireGrowthMb);
+  // Never above the heap limit less a margin: a bound the thread cannot reach would let it die of
+  // out-of-memory instead.
+  return liveMb >= Math.min(Math.max(threadRetireLiveMb, memory.firstMb + threadRetireGrowthMb), threadHeapMb - threadRetireMarginMb);
 }
 
 // Whether a thread died of its heap limit (Node: ERR_WORKER_OUT_OF_MEMORY).

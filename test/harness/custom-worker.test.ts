@@ -43,4 +43,19 @@ describe("a user's own worker (README example)", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  // Kept as a regression test, a counterexample saved from a module sweep is replayed with the
+  // factory the test imports: it runs under the module's name, so the recorded verdicts and hash apply.
+  it("a module's counterexample replayed with its factory is judged under the module's name", { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "locksim-module-cex-"));
+    try {
+      const error = await checkWorker("examples/check-before-commit-worker.ts#checkBeforeCommitWorker", { runs: 300, seed: 1, outDir: dir, threads: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkerCheckFailedError);
+      const c = (error as WorkerCheckFailedError).summary.counterexample!;
+      const replayed = await runScenarioFile(c.file!, checkBeforeCommitWorker);
+      expect(replayed.runs.map((r) => [r.worker, r.recordedHash !== undefined, r.hashMatches, r.judgement.ok])).toEqual([[(error as WorkerCheckFailedError).summary.worker, true, true, true]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

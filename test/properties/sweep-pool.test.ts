@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BatchResult, BatchSpec } from "../../properties/sweep-batch.js";
-import { shouldRetire, SweepPool, threadRetireGrowthMb, threadRetireLiveMb, threadRunsWithoutFigureMax } from "../../properties/sweep-pool.js";
+import { shouldRetire, SweepPool, threadHeapMb, threadRetireGrowthMb, threadRetireLiveMb, threadRetireMarginMb, threadRunsWithoutFigureMax } from "../../properties/sweep-pool.js";
 import { checkNames, type CheckName } from "../../sim/scenario/scenario-schema.js";
 
 /** A batch result with no violation and no counterexample: the case in which the threads start. */
@@ -73,9 +73,16 @@ describe("shouldRetire: when a sweep thread is replaced", () => {
 
   it("one that holds much from its start is retired on growth over its first figure, not at once", () => {
     const memory = { runs: 0 };
-    expect(shouldRetire(memory, 50, 200)).toBe(false);
-    expect(shouldRetire(memory, 50, 200 + threadRetireGrowthMb - 1)).toBe(false);
-    expect(shouldRetire(memory, 50, 200 + threadRetireGrowthMb)).toBe(true);
+    expect(shouldRetire(memory, 50, 150)).toBe(false);
+    expect(shouldRetire(memory, 50, 150 + threadRetireGrowthMb - 1)).toBe(false);
+    expect(shouldRetire(memory, 50, 150 + threadRetireGrowthMb)).toBe(true);
+  });
+
+  it("but never at a bound past the heap limit less a margin, which it would die of first", () => {
+    const memory = { runs: 0 };
+    expect(shouldRetire(memory, 50, 210)).toBe(false);
+    expect(shouldRetire(memory, 50, threadHeapMb - threadRetireMarginMb - 1)).toBe(false);
+    expect(shouldRetire(memory, 50, threadHeapMb - threadRetireMarginMb)).toBe(true);
   });
 
   it("one that never reports a figure (no full GC seen) is retired after a bound on runs, as a backstop", () => {
