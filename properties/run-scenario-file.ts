@@ -57,19 +57,20 @@ export function expectedKinds(scenario: Scenario, file: string): WorkerKind[] {
  * that the expectations judge it and the recorded hash is compared.
  */
 export function nameForFile(scenario: Scenario, fallback: string): string {
-  if (scenario.worker) return fallback;
+  return scenario.worker ? fallback : (soleCustomName(scenario) ?? fallback);
+}
+
+// The name the file's expectations give a worker that is no reference kind, when there is one.
+function soleCustomName(scenario: Scenario): string | undefined {
   const custom = Object.keys(scenario.expect).filter((k) => !isWorkerKind(k));
-  return custom.length === 1 ? custom[0]! : fallback;
+  return custom.length === 1 ? custom[0] : undefined;
 }
 
 /** The workers a file runs with: the one given, else the file's own, else every kind it names. */
 async function workersFor(scenario: Scenario, file: string, worker: WorkerUnderTest | undefined): Promise<LoadedWorker[]> {
   // A factory handed in runs under the one name the file's expectations give a worker that is no
   // reference kind (its own module's, or the factory's it was found for), so that they judge it.
-  if (typeof worker === "function") {
-    const custom = Object.keys(scenario.expect).filter((k) => !isWorkerKind(k));
-    return [{ ref: undefined, name: custom.length === 1 ? custom[0]! : "custom-worker", factory: worker as WorkerFactory }];
-  }
+  if (typeof worker === "function") return [{ ref: undefined, name: soleCustomName(scenario) ?? "custom-worker", factory: worker as WorkerFactory }];
   if (typeof worker === "string" && isWorkerKind(worker)) return [await loadWorker({ kind: worker })];
   if (typeof worker === "string") {
     const loaded = await loadWorker(parseModuleSpec(worker));

@@ -129,6 +129,7 @@ export class SweepPool {
   private startThread(): Worker {
     this.started++;
     const w = new Worker(new URL("./sweep-worker.js", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: threadHeapMb } });
+    this.memoryOf.set(w, { runs: 0 });
     const onBootError = (error: Error): void => {
       this.bootError = error;
       for (const item of this.queue.splice(0)) item.reject(error);
@@ -191,8 +192,7 @@ export class SweepPool {
     };
     const onMessage = (answer: SweepJobAnswer): void => {
       thread.off("error", onError);
-      let memory = this.memoryOf.get(thread);
-      if (!memory) this.memoryOf.set(thread, (memory = { runs: 0 }));
+      const memory = this.memoryOf.get(thread)!;
       // A batch still in flight when the sweep ended answers after close(): its thread goes too.
       if (this.closed) void thread.terminate().catch(() => undefined);
       else if (shouldRetire(memory, item.spec.count, answer.liveMb)) this.retire(thread, answer.liveMb);
